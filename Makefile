@@ -1,0 +1,47 @@
+# Kehu: `make run` serves the console with demo data; `make test` runs every check.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+
+.PHONY: run test install test-deps lint test-sqlite test-postgres bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/kehu migrate --verbosity 0
+	$(BIN)/kehu demo --if-empty
+	@echo "Demo logins (password kehu-demo): admin manager supervisor agent rep1 rep2"
+	@echo "Open http://$(HOST):$(PORT)/"
+	$(BIN)/kehu serve --host $(HOST) --port $(PORT)
+
+# System packages the tests need: a real browser, CJK fonts, a real PostgreSQL.
+test-deps:
+	@bash scripts/system-deps.sh
+
+lint: install
+	$(BIN)/ruff check kehu bench conftest.py
+
+test-sqlite: install
+	$(BIN)/pytest -q
+
+test-postgres: install
+	bash scripts/with-postgres.sh $(BIN)/pytest -q
+
+test: test-deps install lint test-sqlite test-postgres
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) data

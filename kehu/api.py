@@ -1,0 +1,89 @@
+"""The JSON API root: authentication, error shapes, and each app's router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from kehu.accounts.services import user_for_token
+from kehu.core.errors import Conflict, ServiceError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The console's own session, so pages can call the API with their cookie."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="Kehu API",
+    version="1",
+    description="Customer archive, pool and follow-ups. Authenticate with `Authorization: Bearer <token>` "
+    "(create one with `kehu token create USERNAME`).",
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, message: str, field: str = "", **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"message": message, "field": field, **extra}, status=status)
+
+
+@api.exception_handler(ServiceError)
+def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    extra: dict[str, Any] = {}
+    if exc.errors:
+        extra["errors"] = exc.errors
+        if not exc.field:
+            exc.field = next(iter(exc.errors))
+    if isinstance(exc, Conflict) and exc.existing_id is not None:
+        extra["existing_id"] = exc.existing_id
+    return _error(request, exc.status, exc.message, exc.field, **extra)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = {}
+    for e in exc.errors:
+        loc = [str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        errors[".".join(loc) or "body"] = e.get("msg", "invalid")
+    field = next(iter(errors), "")
+    return _error(request, 422, f"{field}: {errors.get(field, '')}" if field else "Invalid input.", field, errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "Authentication required: send Authorization: Bearer <token>.")
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, str(exc))
+
+
+def _register() -> None:
+    from kehu.customers.api import router as customers_router
+    from kehu.customers.api import contacts_router, followups_router
+
+    api.add_router("/customers", customers_router)
+    api.add_router("/contacts", contacts_router)
+    api.add_router("/followups", followups_router)
+
+
+_register()

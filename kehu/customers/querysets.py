@@ -1,0 +1,110 @@
+"""Filters and permission scoping for the customer archive.
+
+Every view and API handler reaches customers through `visible_to(user)`, so a role's
+data scope is enforced in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+
+from kehu.accounts.models import DataScope
+from kehu.core.identifiers import normalize_credit_code, normalize_name
+from kehu.core.phones import try_normalize_phone
+
+if TYPE_CHECKING:
+    from kehu.accounts.models import User
+
+SORTABLE = {"name", "-name", "created_at", "-created_at", "last_followup_at", "-last_followup_at", "id", "-id"}
+
+
+class CustomerQuerySet(models.QuerySet):
+    def alive(self) -> CustomerQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def in_trash(self) -> CustomerQuerySet:
+        return self.filter(deleted_at__isnull=False, merged_into__isnull=True)
+
+    def in_pool(self) -> CustomerQuerySet:
+        return self.filter(owner__isnull=True)
+
+    def visible_to(self, user: User) -> CustomerQuerySet:
+        """Live customers within the user's data scope; the pool is visible to everyone."""
+        qs = self.alive()
+        if not user.is_authenticated or not user.is_active:
+            return qs.none()
+        if user.is_superuser:
+            return qs
+        scope = user.policy().data_scope
+        if scope == DataScope.ALL:
+            return qs
+        if scope == DataScope.SELF:
+            mine = Q(owner_id=user.pk)
+        elif scope == DataScope.SUBORDINATES:
+            mine = Q(owner_id__in=user.subordinate_ids())
+        elif user.department_id is None:
+            mine = Q(owner_id=user.pk)
+        elif scope == DataScope.DEPARTMENT:
+            mine = Q(team_id=user.department_id) | Q(owner__department_id=user.department_id) | Q(owner_id=user.pk)
+        else:
+            tree = user.department.tree_ids()
+            mine = Q(team_id__in=tree) | Q(owner__department_id__in=tree) | Q(owner_id=user.pk)
+        return qs.filter(mine | Q(owner__isnull=True))
+
+    def editable_by(self, user: User) -> CustomerQuerySet:
+        """What the user may change: agents only read others' customers."""
+        qs = self.visible_to(user)
+        if user.is_superuser or user.role != "agent":
+            return qs
+        return qs.filter(Q(owner_id=user.pk) | Q(owner__isnull=True))
+
+    def search(self, q: str) -> CustomerQuerySet:
+        """Name, phone (of the customer or its contacts) or credit code."""
+        q = (q or "").strip()
+        if not q:
+            return self
+        phone = try_normalize_phone(q)
+        if phone:
+            return self.filter(
+                Q(phone_norm=phone) | Q(contacts__mobile_norm=phone) | Q(contacts__phone_norm=phone)
+            ).distinct()
+        code = normalize_credit_code(q)
+        if len(code) == 18 and code.isalnum():
+            return self.filter(credit_code=code)
+        if q.isdigit() and len(q) >= 4:
+            return self.filter(Q(phone_norm__contains=q) | Q(name_norm__contains=q))
+        return self.filter(name_norm__contains=normalize_name(q))
+
+    def filtered(self, params: dict[str, Any]) -> CustomerQuerySet:
+        """Apply the list filters shared by the web list, the API and exports."""
+        qs = self
+        for field in ("value_tier", "time_state", "kind", "need_type", "behaviour_type", "relation", "source"):
+            if params.get(field):
+                qs = qs.filter(**{field: params[field]})
+        for field in ("province", "city", "district"):
+            if params.get(field):
+                qs = qs.filter(**{field: params[field]})
+        owner = params.get("owner")
+        if owner == "pool":
+            qs = qs.in_pool()
+        elif owner:
+            qs = qs.filter(owner_id=owner)
+        if params.get("team"):
+            qs = qs.filter(team_id=params["team"])
+        if params.get("tag"):
+            qs = qs.filter(tags__name=params["tag"])
+        if params.get("segment"):
+            qs = qs.filter(segments__name=params["segment"])
+        if params.get("q"):
+            qs = qs.search(params["q"])
+        sort = params.get("sort") or "-id"
+        return qs.order_by(sort if sort in SORTABLE else "-id", "-id")
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def due_on_or_before(self, day: dt.date) -> FollowUpQuerySet:
+        return self.filter(next_date__isnull=False, next_date__lte=day)

@@ -1,0 +1,215 @@
+"""Cleaning of customer and contact fields, shared by forms, the API and imports.
+
+Each cleaner returns (cleaned, errors): cleaned holds every valid field, errors maps a
+field to what is wrong with it in the user's language, so nothing valid is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from kehu.core.identifiers import credit_code_problem, normalize_credit_code, normalize_name
+from kehu.core.phones import PhoneError, normalize_phone
+from kehu.customers.choices import (
+    BehaviourType,
+    CustomerKind,
+    NeedType,
+    Relation,
+    Source,
+    TimeState,
+    ValueTier,
+)
+
+CHOICE_FIELDS: dict[str, type[models.TextChoices]] = {
+    "kind": CustomerKind,
+    "source": Source,
+    "value_tier": ValueTier,
+    "time_state": TimeState,
+    "relation": Relation,
+    "need_type": NeedType,
+    "behaviour_type": BehaviourType,
+}
+TEXT_LIMITS = {
+    "name": 200, "industry": 60, "province": 30, "city": 30, "district": 30,
+    "address": 255, "notes": 10000,
+}
+CUSTOMER_FIELDS = ["kind", "name", "credit_code", "phone", "email", *TEXT_LIMITS.keys(), *CHOICE_FIELDS.keys()]
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ALIASES: dict[str, dict[str, str]] = {}
+
+
+def choice_aliases(field: str) -> dict[str, str]:
+    """Code, English label and Chinese label of every choice, folded, mapped to the code."""
+    if field not in _ALIASES:
+        choices = CHOICE_FIELDS[field]
+        aliases: dict[str, str] = {}
+        for code, label in choices.choices:
+            aliases[code.casefold()] = code
+            for lang in ("en", "zh-hans"):
+                with translation.override(lang):
+                    aliases[str(label).casefold()] = code
+        # The common short Chinese forms people type in spreadsheets.
+        aliases.update(_SHORT_FORMS.get(field, {}))
+        _ALIASES[field] = aliases
+    return _ALIASES[field]
+
+
+_SHORT_FORMS: dict[str, dict[str, str]] = {
+    "kind": {"公司": "company", "企业": "company", "单位": "company", "个人": "individual", "个体": "individual"},
+    "value_tier": {"大客户": "key", "优质": "quality", "一般": "general", "边缘": "marginal"},
+    "time_state": {"潜在": "potential", "现在": "current", "现有": "current", "过去": "past", "流失": "lost"},
+    "relation": {"外部": "external", "内部": "internal"},
+    "need_type": {"价格敏感": "price", "服务主导": "service", "产品主导": "product"},
+}
+
+
+def clean_phone(raw: Any) -> tuple[str, str, str]:
+    """(as entered, normalised, error)."""
+    text = str(raw or "").strip()
+    if not text:
+        return "", "", ""
+    try:
+        return text[:40], normalize_phone(text), ""
+    except PhoneError:
+        return text, "", _("“%(value)s” is not a Chinese mobile or landline number.") % {"value": text}
+
+
+def clean_email(raw: Any) -> tuple[str, str]:
+    text = str(raw or "").strip()
+    if text and (not _EMAIL.match(text) or len(text) > 254):
+        return "", _("“%(value)s” is not an e-mail address.") % {"value": text}
+    return text, ""
+
+
+def clean_date(raw: Any) -> tuple[dt.date | None, str]:
+    if raw in (None, ""):
+        return None, ""
+    if isinstance(raw, dt.datetime):
+        return raw.date(), ""
+    if isinstance(raw, dt.date):
+        return raw, ""
+    text = str(raw).strip().replace("/", "-").replace(".", "-")
+    text = re.sub(r"[年月]", "-", text).rstrip("日")
+    try:
+        return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-"))), ""
+    except ValueError:
+        return None, _("“%(value)s” is not a date (use 2026-11-22).") % {"value": raw}
+
+
+def clean_customer(data: dict[str, Any], *, partial: bool = False) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validate customer fields. With partial=True only the given fields are checked."""
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    present = set(data) if partial else set(CUSTOMER_FIELDS)
+
+    if "name" in present:
+        name = str(data.get("name") or "").strip()
+        if not name:
+            errors["name"] = _("The name is required.")
+        elif len(name) > TEXT_LIMITS["name"]:
+            errors["name"] = _("The name is longer than %(n)d characters.") % {"n": TEXT_LIMITS["name"]}
+        else:
+            cleaned["name"], cleaned["name_norm"] = name, normalize_name(name)
+
+    for field, choices in CHOICE_FIELDS.items():
+        if field not in present:
+            continue
+        raw = str(data.get(field) or "").strip()
+        if not raw:
+            if field in ("kind", "time_state", "relation"):
+                cleaned[field] = {"kind": "company", "time_state": "potential", "relation": "external"}[field]
+            else:
+                cleaned[field] = ""
+            continue
+        code = choice_aliases(field).get(raw.casefold())
+        if code is None:
+            allowed = "、".join(str(label) for _code, label in choices.choices)
+            errors[field] = _("“%(value)s” is not one of: %(allowed)s.") % {"value": raw, "allowed": allowed}
+        else:
+            cleaned[field] = code
+
+    if "phone" in present:
+        shown, norm, error = clean_phone(data.get("phone"))
+        if error:
+            errors["phone"] = error
+        else:
+            cleaned["phone"], cleaned["phone_norm"] = shown, norm
+
+    if "credit_code" in present:
+        code = normalize_credit_code(data.get("credit_code") or "")
+        problem = credit_code_problem(code) if code else ""
+        if problem:
+            errors["credit_code"] = _(
+                "“%(value)s” is not a valid unified social credit code (18 characters with a check character)."
+            ) % {"value": data.get("credit_code")}
+        else:
+            cleaned["credit_code"] = code
+
+    if "email" in present:
+        email, error = clean_email(data.get("email"))
+        if error:
+            errors["email"] = error
+        else:
+            cleaned["email"] = email
+
+    for field, limit in TEXT_LIMITS.items():
+        if field == "name" or field not in present:
+            continue
+        text = str(data.get(field) or "").strip()
+        if len(text) > limit:
+            errors[field] = _("Longer than %(n)d characters.") % {"n": limit}
+        else:
+            cleaned[field] = text
+    return cleaned, errors
+
+
+CONTACT_FIELDS = ["name", "title", "mobile", "phone", "email", "wechat", "birthday", "is_decision_maker", "notes"]
+
+
+def clean_contact(data: dict[str, Any], *, partial: bool = False) -> tuple[dict[str, Any], dict[str, str]]:
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    present = set(data) if partial else set(CONTACT_FIELDS)
+    if "name" in present:
+        name = str(data.get("name") or "").strip()
+        if not name or len(name) > 60:
+            errors["name"] = _("The contact's name is required (at most 60 characters).")
+        else:
+            cleaned["name"] = name
+    for field in ("mobile", "phone"):
+        if field in present:
+            shown, norm, error = clean_phone(data.get(field))
+            if error:
+                errors[field] = error
+            else:
+                cleaned[field], cleaned[field + "_norm"] = shown, norm
+    if "email" in present:
+        email, error = clean_email(data.get("email"))
+        if error:
+            errors["email"] = error
+        else:
+            cleaned["email"] = email
+    if "birthday" in present:
+        day, error = clean_date(data.get("birthday"))
+        if error:
+            errors["birthday"] = error
+        else:
+            cleaned["birthday"] = day
+    for field, limit in (("title", 60), ("wechat", 60), ("notes", 255)):
+        if field in present:
+            text = str(data.get(field) or "").strip()
+            if len(text) > limit:
+                errors[field] = _("Longer than %(n)d characters.") % {"n": limit}
+            else:
+                cleaned[field] = text
+    if "is_decision_maker" in present:
+        cleaned["is_decision_maker"] = str(data.get("is_decision_maker")).strip().lower() in {
+            "1", "true", "yes", "on", "是", "y",
+        }
+    return cleaned, errors
