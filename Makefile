@@ -9,7 +9,8 @@ PORT    ?= 8000
 .PHONY: run test install test-deps lint test-sqlite test-postgres bench clean
 
 $(BIN)/python:
-	$(PY) -m venv $(VENV)
+	@# Debian's python3 needs python3-venv for this; install it when missing.
+	$(PY) -m venv $(VENV) || { apt-get update -qq && apt-get install -y -qq python3-venv python3-dev && $(PY) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python

@@ -25,6 +25,12 @@ def make_user(username: str, role: str, department: Department | None, **extra: 
     )
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:
+    """The default hasher costs ~0.5 s a user by design; tests need no such protection."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def org(db: None) -> dict[str, object]:
     sales = Department.objects.create(name="销售部")

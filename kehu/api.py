@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from kehu.accounts.services import user_for_token
@@ -31,6 +32,31 @@ class SessionAuth(APIKeyCookie):
         return user if user is not None and user.is_authenticated else None
 
 
+def _storable(value: Any) -> Any:
+    """Drop what no database column can hold: NUL characters and lone surrogates.
+
+    PostgreSQL refuses both (a 500 otherwise) and SQLite fails to encode surrogates;
+    neither ever belongs in a name, phone or note.
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        return value if value.isascii() else value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    return value
+
+
+class StorableParser(Parser):
+    def parse_body(self, request: HttpRequest) -> Any:
+        return _storable(super().parse_body(request))
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
+        return _storable(super().parse_querydict(data, list_fields, request))
+
+
 api = NinjaAPI(
     title="Kehu API",
     version="1",
@@ -38,6 +64,7 @@ api = NinjaAPI(
     "(create one with `kehu token create USERNAME`).",
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
+    parser=StorableParser(),
 )
 
 
@@ -72,14 +99,19 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, "Authentication required: send Authorization: Bearer <token>.")
 
 
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "Not found.")
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
 
 
 def _register() -> None:
-    from kehu.customers.api import router as customers_router
     from kehu.customers.api import contacts_router, followups_router
+    from kehu.customers.api import router as customers_router
 
     api.add_router("/customers", customers_router)
     api.add_router("/contacts", contacts_router)
@@ -87,3 +119,10 @@ def _register() -> None:
 
 
 _register()
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Paths under /api/ that match no endpoint answer JSON like every other API error."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"message": "No such API endpoint.", "field": ""}, status=404)

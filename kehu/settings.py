@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kehu.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,7 +107,9 @@ else:
                 "timeout": 20,
                 "init_command": _SQLITE_PRAGMAS,
             },
-            "TEST": {"NAME": os.environ.get("KEHU_TEST_SQLITE", str(DATA_DIR / "test.sqlite3"))},
+            # A file (not :memory:) so live-server tests share it; one per process so parallel
+            # runs do not collide.
+            "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 
@@ -129,6 +132,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at every start when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "uploads"
 STORAGES = {

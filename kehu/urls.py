@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from kehu.api import api
+from kehu.api import api, api_not_found
 from kehu.core import views as core_views
 
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("customers/", include("kehu.customers.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # Anything else under /api/ answers JSON too, never Django's HTML 404 page.
+    re_path(r"^api/", api_not_found),
 ]

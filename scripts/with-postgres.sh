@@ -3,7 +3,7 @@
 # pointing at it, then stop it. Runs the server as the `postgres` user when root.
 set -euo pipefail
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-PGPORT=${KEHU_PG_PORT:-54329}
+PGPORT=${KEHU_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 PGDATA=$(mktemp -d /tmp/kehu-pg.XXXXXX)
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 [ "$(id -u)" = 0 ] && chown postgres: "$PGDATA"

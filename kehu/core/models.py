@@ -19,11 +19,12 @@ class AuditEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     action = models.CharField(_("action"), max_length=64)
     object_type = models.CharField(_("object type"), max_length=32)
     object_id = models.BigIntegerField(_("object id"), null=True)
-    customer_id = models.BigIntegerField(_("customer"), null=True, db_index=True)
+    customer_id = models.BigIntegerField(_("customer"), null=True)  # indexed with -at below
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
 

@@ -31,16 +31,19 @@ def normalize_phone(raw: str) -> str:
         text = text[1:]
         if not text.startswith("86"):
             raise PhoneError("foreign")
-    if not text.isdigit():
+    # isdigit() alone would also let Arabic-Indic and other non-ASCII digits through.
+    if not (text.isascii() and text.isdigit()):
         raise PhoneError("not digits")
+    international = False
     if text.startswith("0086"):
-        text = text[4:]
+        text, international = text[4:], True
     elif text.startswith("86") and len(text) in (12, 13, 14) and not _MOBILE.fullmatch(text):
-        text = text[2:]
+        text, international = text[2:], True
     if _MOBILE.fullmatch(text) or _SERVICE.fullmatch(text) or _LANDLINE.fullmatch(text):
         return text
-    # "+86 10 1234 5678": the trunk 0 of the area code is dropped after the country code.
-    if _LANDLINE.fullmatch("0" + text):
+    # "+86 10 1234 5678": the trunk 0 of the area code is dropped after the country code
+    # (only there: a 10-digit "1381234567" is a mistyped mobile, not a landline).
+    if international and _LANDLINE.fullmatch("0" + text):
         return "0" + text
     raise PhoneError("unrecognised")
 

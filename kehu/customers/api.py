@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from kehu.accounts.models import User
-from kehu.core.errors import InvalidInput, NotAllowed
+from kehu.core.errors import Conflict, InvalidInput, NotAllowed
 from kehu.core.models import AuditEntry
 from kehu.core.phones import mask_email, mask_phone, try_normalize_phone
 from kehu.customers import services
@@ -36,6 +37,9 @@ contacts_router = Router(tags=["contacts"])
 followups_router = Router(tags=["follow-ups"])
 
 COUNT_CAP = 10_000
+# Ids and page numbers beyond these cannot exist; SQLite fails on integers past 2**63.
+MAX_ID = 2**63 - 1
+MAX_PAGE = 1_000_000
 
 
 class Message(Schema):
@@ -79,6 +83,8 @@ def _visible(request: HttpRequest) -> Any:
 
 
 def _get(request: HttpRequest, customer_id: int) -> Customer:
+    if not 0 < customer_id <= MAX_ID:
+        raise Http404
     return get_object_or_404(_visible(request), pk=customer_id)
 
 
@@ -102,11 +108,11 @@ class CustomerFilters(Schema):
     city: str = ""
     district: str = ""
     owner: str = ""
-    team: int | None = None
+    team: int | None = Field(None, ge=0, le=MAX_ID)
     tag: str = ""
     segment: str = ""
     sort: str = "-id"
-    page: int = 1
+    page: int = Field(1, le=MAX_PAGE)
     page_size: int = 50
 
 
@@ -117,6 +123,8 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
     size = min(max(1, params.pop("page_size")), 200)
     if params["owner"] == "me":
         params["owner"] = str(request.user.pk)
+    elif params["owner"] not in ("", "pool") and not (params["owner"].isdecimal() and int(params["owner"]) <= MAX_ID):
+        raise InvalidInput(_("Choose an owner by id, “me” or “pool”."), field="owner")
     qs = _visible(request).filtered(params)
     rows = list(qs[(page - 1) * size: page * size + 1])
     # Counting a million rows costs more than the page itself; count up to a cap.
@@ -130,19 +138,23 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
 
 @router.post("", response={201: CustomerOut, 200: CustomerOut, 409: Message, 422: Message},
              summary="Create a customer (409 with existing_id for a duplicate)")
-def create_customer(request: HttpRequest, payload: CustomerIn) -> tuple[int, dict[str, Any]]:
+def create_customer(request: HttpRequest, payload: CustomerIn) -> Status:
     data = payload.dict(exclude={"owner_id", "to_pool", "merge_into"})
+    if payload.merge_into is not None:
+        _get_editable(request, payload.merge_into)  # merging changes that customer
     if payload.to_pool:
         data["owner"] = None
     elif payload.owner_id is not None:
         data["owner"] = _assignable_owner(request.user, payload.owner_id)
     customer = services.customer_create(by=request.user, data=data, merge_into=payload.merge_into)
     status = 200 if payload.merge_into == customer.pk else 201
-    return status, customer_out(_get(request, customer.pk), request.user)
+    return Status(status, customer_out(_get(request, customer.pk), request.user))
 
 
 def _assignable_owner(by: User, owner_id: int) -> User:
-    owner = User.objects.filter(pk=owner_id, is_active=True).select_related("department").first()
+    owner = None
+    if 0 < owner_id <= MAX_ID:
+        owner = User.objects.filter(pk=owner_id, is_active=True).select_related("department").first()
     if owner is None:
         raise InvalidInput(_("No such user."), field="owner_id", errors={"owner_id": _("No such user.")})
     if owner.pk != by.pk and by.role in ("agent", "account_manager") and not by.is_superuser:
@@ -152,7 +164,7 @@ def _assignable_owner(by: User, owner_id: int) -> User:
 
 @router.get("/lookup", response={200: CustomerOut, 404: Message, 422: Message},
             summary="Find the customer by any phone of it or its contacts")
-def lookup(request: HttpRequest, phone: str) -> tuple[int, dict[str, Any]]:
+def lookup(request: HttpRequest, phone: str) -> Status:
     norm = try_normalize_phone(phone)
     if not norm:
         raise InvalidInput(_("“%(value)s” is not a phone number.") % {"value": phone}, field="phone")
@@ -162,8 +174,8 @@ def lookup(request: HttpRequest, phone: str) -> tuple[int, dict[str, Any]]:
         ids = Contact.objects.filter(Q(mobile_norm=norm) | Q(phone_norm=norm)).values("customer_id")[:5]
         customer = visible.filter(pk__in=ids).first()
     if customer is None:
-        return 404, {"message": _("No customer has this phone number."), "field": "phone"}
-    return 200, customer_out(customer, request.user)
+        return Status(404, {"message": _("No customer has this phone number."), "field": "phone"})
+    return Status(200, customer_out(customer, request.user))
 
 
 @router.get("/{int:customer_id}", response=CustomerOut)
@@ -184,14 +196,20 @@ def patch_customer(request: HttpRequest, customer_id: int, payload: CustomerPatc
 
 
 @router.delete("/{int:customer_id}", response={204: None, 403: Message})
-def delete_customer(request: HttpRequest, customer_id: int) -> tuple[int, None]:
+def delete_customer(request: HttpRequest, customer_id: int) -> Status:
     services.customer_delete(customer=_get_editable(request, customer_id), by=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{int:customer_id}/claim", response={200: CustomerOut, 403: Message, 409: Message})
 def claim(request: HttpRequest, customer_id: int) -> dict[str, Any]:
-    customer = _get(request, customer_id)
+    customer = _visible(request).filter(pk=customer_id).first()
+    if customer is None:
+        # A rival's claim landing a moment earlier takes the customer out of a rep's
+        # scope: that is a lost race (409), not a missing customer.
+        if Customer.objects.alive().filter(pk=customer_id, owner__isnull=False).exists():
+            raise Conflict(_("Someone else has already claimed this customer."), existing_id=customer_id)
+        raise Http404
     services.customer_claim(customer=customer, by=request.user)
     return customer_out(_get(request, customer_id), request.user)
 
@@ -245,6 +263,8 @@ def ledger(request: HttpRequest, customer_id: int) -> dict[str, Any]:
 def list_contacts(request: HttpRequest, customer_id: int | None = None, q: str = "", limit: int = 50) -> list[dict[str, Any]]:
     visible = Customer.objects.visible_to(request.user)
     qs = Contact.objects.filter(customer__in=visible).select_related("customer")
+    if customer_id and not 0 < customer_id <= MAX_ID:
+        return []
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
     if q:
@@ -254,18 +274,20 @@ def list_contacts(request: HttpRequest, customer_id: int | None = None, q: str =
 
 
 @contacts_router.post("", response={201: ContactOut, 409: Message, 422: Message, 403: Message})
-def create_contact(request: HttpRequest, payload: ContactIn) -> tuple[int, dict[str, Any]]:
+def create_contact(request: HttpRequest, payload: ContactIn) -> Status:
     customer = _get_editable(request, payload.customer_id)
     data = payload.dict(exclude={"customer_id", "confirm_duplicate"})
     contact = services.contact_create(customer=customer, by=request.user, data=data,
                                       confirm_duplicate=payload.confirm_duplicate)
-    return 201, contact_out(contact, False)
+    return Status(201, contact_out(contact, False))
 
 
 @followups_router.get("", response=list[FollowUpOut])
 def list_followups(request: HttpRequest, customer_id: int | None = None, due: bool = False,
                    limit: int = 50) -> list[dict[str, Any]]:
     qs = FollowUp.objects.filter(customer__in=Customer.objects.visible_to(request.user)).select_related("by")
+    if customer_id and not 0 < customer_id <= MAX_ID:
+        return []
     if customer_id:
         qs = qs.filter(customer_id=customer_id)
     if due:
@@ -277,8 +299,8 @@ def list_followups(request: HttpRequest, customer_id: int | None = None, due: bo
 
 
 @followups_router.post("", response={201: FollowUpOut, 422: Message, 403: Message})
-def create_followup(request: HttpRequest, payload: FollowUpIn) -> tuple[int, dict[str, Any]]:
+def create_followup(request: HttpRequest, payload: FollowUpIn) -> Status:
     customer = _get_editable(request, payload.customer_id)
     followup = services.followup_create(customer=customer, by=request.user, data=payload.dict(exclude={"customer_id"}))
     out = {f: getattr(followup, f) for f in FollowUpOut.model_fields if f != "by"}
-    return 201, {**out, "by": user_ref(request.user)}
+    return Status(201, {**out, "by": user_ref(request.user)})

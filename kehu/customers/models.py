@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kehu.accounts.models import Department, User
 from kehu.core.phones import mask_email, mask_phone
@@ -69,13 +70,15 @@ class Customer(models.Model):
     district = models.CharField(_("district"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
+    # Indexed by the composite (owner, -id) / (team, -id) indexes below, which serve
+    # both the lookup and the list order; a plain FK index would only slow imports.
     owner = models.ForeignKey(
         User, verbose_name=_("owner"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="customers",
+        on_delete=models.SET_NULL, related_name="customers", db_index=False,
     )
     team = models.ForeignKey(
         Department, verbose_name=_("team"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="customers",
+        on_delete=models.SET_NULL, related_name="customers", db_index=False,
     )
     claimed_at = models.DateTimeField(_("owned since"), null=True, blank=True)
     last_followup_at = models.DateTimeField(_("last follow-up"), null=True, blank=True)
@@ -97,19 +100,19 @@ class Customer(models.Model):
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     created_by = models.ForeignKey(
         User, verbose_name=_("created by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.SET_NULL, related_name="+", db_index=False,
     )
     # Edits carry the version they started from; a stale version is refused, so two
     # people editing at once cannot silently overwrite each other.
     version = models.PositiveIntegerField(default=1, editable=False)
-    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, db_index=True)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     deleted_by = models.ForeignKey(
         User, verbose_name=_("deleted by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.SET_NULL, related_name="+", db_index=False,
     )
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        on_delete=models.SET_NULL, related_name="+", db_index=False,
     )
 
     objects = CustomerQuerySet.as_manager()
@@ -123,6 +126,10 @@ class Customer(models.Model):
             models.Index(fields=["team", "-id"], name="customer_team_id"),
             models.Index(fields=["value_tier", "-id"], name="customer_tier_id"),
             models.Index(fields=["province", "city"], name="customer_region"),
+            # Only the recycle bin is looked up by deletion time; a full index on a column
+            # that is NULL for nearly every row misleads SQLite's planner for alive().
+            models.Index(fields=["deleted_at"], name="customer_trash",
+                         condition=models.Q(deleted_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -260,7 +267,7 @@ class ImportJob(models.Model):
     dry_run = models.BooleanField(_("dry run"), default=False)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
+    created_count = models.PositiveIntegerField(pgettext_lazy("import", "created"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     duplicate_count = models.PositiveIntegerField(_("duplicates"), default=0)
     # [{"row": 3, "column": "phone", "value": "...", "reason": "..."}], at most a few thousand.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import Any
 
@@ -34,8 +35,11 @@ def followup_create(*, customer: Customer, by: User, data: dict[str, Any]) -> Fo
     if error:
         errors["next_date"] = error
     contact = None
-    if data.get("contact_id"):
-        contact = Contact.objects.filter(pk=data["contact_id"], customer=customer).first()
+    contact_id = data.get("contact_id")
+    if contact_id:
+        # An id past 2**63 cannot exist, and SQLite fails on it rather than finding nothing.
+        if not isinstance(contact_id, int) or 0 < contact_id < 2**63:
+            contact = Contact.objects.filter(pk=contact_id, customer=customer).first()
         if contact is None:
             errors["contact_id"] = _("This contact does not belong to the customer.")
     if errors:
@@ -97,4 +101,6 @@ def _birthday_window(start: dt.date, end: dt.date) -> Q:
     q = Q()
     for d in days:
         q |= Q(birthday__month=d.month, birthday__day=d.day)
+        if (d.month, d.day) == (3, 1) and not calendar.isleap(d.year):
+            q |= Q(birthday__month=2, birthday__day=29)  # celebrated on 1 March, as _next_anniversary says
     return q
