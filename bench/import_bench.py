@@ -84,7 +84,7 @@ def main() -> None:
     print(f"{seconds:.2f} s, {job.total_rows / seconds:,.0f} rows/s "
           f"(CPU time of this process {cpu:.2f} s: {job.total_rows / cpu:,.0f} rows/s on an idle machine)")
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profiler).sort_stats(os.environ.get("KEHU_PROFILE_SORT", "cumulative")).print_stats(30)
 
 
 if __name__ == "__main__":

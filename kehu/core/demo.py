@@ -28,6 +28,7 @@ from kehu.accounts.models import Department, Role, User
 from kehu.core.identifiers import credit_code_with_check, normalize_name
 from kehu.core.models import AuditEntry
 from kehu.core.phones import normalize_phone
+from kehu.core.search import index_terms
 from kehu.customers.choices import (
     BehaviourType,
     Channel,
@@ -529,7 +530,7 @@ def _make_customer(m: _Maker, owner: User | None, admin_id: int) -> _Plan:
         segment = SEGMENTS[2][0]
     customer = {
         "kind": CustomerKind.COMPANY.value if is_company else CustomerKind.INDIVIDUAL.value,
-        "name": name, "name_norm": name_norm, "credit_code": code, "phone": phone, "phone_norm": phone_norm,
+        "name": name, "name_norm": name_norm, "search_text": index_terms(name_norm), "credit_code": code, "phone": phone, "phone_norm": phone_norm,
         "email": email, "industry": industry, "province": province, "city": city, "district": district,
         "address": address, "source": source, "owner_id": owner.pk if owner else None,
         "team_id": owner.department_id if owner else None, "claimed_at": claimed, "last_followup_at": last,

@@ -128,9 +128,9 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
     qs = _visible(request).filtered(params)
     rows = list(qs[(page - 1) * size: page * size + 1])
     # Counting a million rows costs more than the page itself; count up to a cap.
-    capped = Customer.objects.filter(pk__in=qs.values("pk")[:COUNT_CAP + 1]).count()
+    count, exact = qs.capped_count(COUNT_CAP)
     return {
-        "count": min(capped, COUNT_CAP), "count_is_exact": capped <= COUNT_CAP,
+        "count": count, "count_is_exact": exact,
         "page": page, "page_size": size, "has_next": len(rows) > size,
         "items": [customer_out(c, request.user) for c in rows[:size]],
     }

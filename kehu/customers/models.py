@@ -60,6 +60,9 @@ class Customer(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=CustomerKind.choices, default=CustomerKind.COMPANY)
     name = models.CharField(_("name"), max_length=200)
     name_norm = models.CharField(max_length=200, db_index=True, editable=False)
+    # Bigram terms of name_norm for the full-text index (kehu.core.search); indexed by an
+    # FTS5 table on SQLite and a GIN index on PostgreSQL (kehu.customers.search_index).
+    search_text = models.TextField(blank=True, default="", editable=False)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     phone_norm = models.CharField(max_length=20, blank=True, db_index=True, editable=False)

@@ -13,12 +13,16 @@ from django.db import models
 from django.db.models import Q
 
 from kehu.accounts.models import DataScope
+from kehu.core import search
 from kehu.core.identifiers import normalize_credit_code, normalize_name
 from kehu.core.phones import try_normalize_phone
+from kehu.customers.search_index import candidate_ids
 
 if TYPE_CHECKING:
     from kehu.accounts.models import User
 
+# Above this many name-index hits a search counts as common and is scanned in id order.
+SEARCH_CANDIDATES = 2000
 SORTABLE = {"name", "-name", "created_at", "-created_at", "last_followup_at", "-last_followup_at", "id", "-id"}
 
 
@@ -77,7 +81,33 @@ class CustomerQuerySet(models.QuerySet):
             return self.filter(credit_code=code)
         if q.isdigit() and len(q) >= 4:
             return self.filter(Q(phone_norm__contains=q) | Q(name_norm__contains=q))
-        return self.filter(name_norm__contains=normalize_name(q))
+        return self._name_search(q)
+
+    def _name_search(self, q: str) -> CustomerQuerySet:
+        """Customers whose folded name contains the folded query.
+
+        A rare fragment is found through the name index (a few hundred ids at most);
+        a common one (公司) through a plain scan in id order, which stops after a page
+        because nearly every row matches, and is not counted to the end.
+        """
+        folded = normalize_name(q)
+        if not folded:
+            return self
+        fts5, tsq = search.fts5_query(q), search.tsquery(q)
+        ids = candidate_ids(self.db, fts5=fts5, tsquery=tsq, cap=SEARCH_CANDIDATES + 1) if fts5 else None
+        if ids is not None and len(ids) <= SEARCH_CANDIDATES:
+            return self.filter(pk__in=ids, name_norm__contains=folded)
+        qs = self.filter(name_norm__contains=folded)
+        qs.query.kehu_many_matches = SEARCH_CANDIDATES  # type: ignore[attr-defined]
+        return qs
+
+    def capped_count(self, cap: int) -> tuple[int, bool]:
+        """(count, exact): counting a million rows costs more than the page, so stop at `cap`."""
+        many = getattr(self.query, "kehu_many_matches", 0)
+        if many:
+            return many, False
+        counted = self.model.objects.filter(pk__in=self.order_by().values("pk")[:cap + 1]).count()
+        return min(counted, cap), counted <= cap
 
     def filtered(self, params: dict[str, Any]) -> CustomerQuerySet:
         """Apply the list filters shared by the web list, the API and exports."""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kehu.core.identifiers import credit_code_problem, normalize_credit_code, normalize_name
 from kehu.core.phones import PhoneError, normalize_phone
+from kehu.core.search import index_terms
 from kehu.customers.choices import (
     BehaviourType,
     CustomerKind,
@@ -116,6 +117,7 @@ def clean_customer(data: dict[str, Any], *, partial: bool = False) -> tuple[dict
             errors["name"] = _("The name is longer than %(n)d characters.") % {"n": TEXT_LIMITS["name"]}
         else:
             cleaned["name"], cleaned["name_norm"] = name, normalize_name(name)
+            cleaned["search_text"] = index_terms(cleaned["name_norm"])
 
     for field, choices in CHOICE_FIELDS.items():
         if field not in present:

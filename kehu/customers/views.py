@@ -131,8 +131,7 @@ def _paged(qs: Any, page: int) -> tuple[list[Any], bool]:
 
 def _capped_count(qs: CustomerQuerySet) -> tuple[int, bool]:
     # Counting a million rows costs more than the page itself; count up to a cap (as the API).
-    capped = Customer.objects.filter(pk__in=qs.values("pk")[:COUNT_CAP + 1]).count()
-    return min(capped, COUNT_CAP), capped <= COUNT_CAP
+    return qs.capped_count(COUNT_CAP)
 
 
 # --- list, export ---------------------------------------------------------------------

@@ -1,0 +1,63 @@
+"""The customer name index: an FTS5 table on SQLite, a GIN index on PostgreSQL.
+
+Created (idempotently) after every migrate: SQLite rebuilds a table for many schema
+changes and drops its triggers with it, so they are re-made and the index refilled
+whenever they were missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connections
+
+TABLE = "customers_customer"
+FTS = "customers_customer_fts"
+PG_INDEX = "customers_customer_search"
+# The tsvector is built from the terms as they are: no parser, so no locale dependence.
+PG_VECTOR = "array_to_tsvector(string_to_array(search_text, ' '))"
+
+_SQLITE_TRIGGERS = {
+    f"{FTS}_ai": f"""AFTER INSERT ON {TABLE} BEGIN
+        INSERT INTO {FTS}(rowid, search_text) VALUES (new.id, new.search_text); END""",
+    f"{FTS}_ad": f"""AFTER DELETE ON {TABLE} BEGIN
+        INSERT INTO {FTS}({FTS}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END""",
+    f"{FTS}_au": f"""AFTER UPDATE OF search_text ON {TABLE} BEGIN
+        INSERT INTO {FTS}({FTS}, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+        INSERT INTO {FTS}(rowid, search_text) VALUES (new.id, new.search_text); END""",
+}
+
+
+def ensure_search_index(using: str = "default", **kwargs: Any) -> None:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if TABLE not in connection.introspection.table_names(cursor):
+            return
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5("
+                f"search_text, content='{TABLE}', content_rowid='id', detail='none')"
+            )
+            cursor.execute("SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name=%s", [TABLE])
+            present = {row[0] for row in cursor.fetchall()}
+            for name, body in _SQLITE_TRIGGERS.items():
+                if name not in present:
+                    cursor.execute(f"CREATE TRIGGER {name} {body}")
+            if len(present & set(_SQLITE_TRIGGERS)) < len(_SQLITE_TRIGGERS):
+                cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {TABLE} USING gin (({PG_VECTOR}))")
+
+
+def candidate_ids(using: str, *, fts5: str, tsquery: str, cap: int) -> list[int]:
+    """Ids of customers whose name has every query term, newest first, at most `cap`."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s ORDER BY rowid DESC LIMIT %s", [fts5, cap])
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"SELECT id FROM {TABLE} WHERE {PG_VECTOR} @@ %s::tsquery ORDER BY id DESC LIMIT %s",
+                           [tsquery, cap])
+        else:
+            raise NotImplementedError(connection.vendor)
+        return [row[0] for row in cursor.fetchall()]

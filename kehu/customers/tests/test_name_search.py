@@ -1,0 +1,93 @@
+"""Chinese name search through the name index, on SQLite and PostgreSQL alike."""
+
+import pytest
+from django.db import connection
+
+from kehu.core.search import index_terms, query_terms
+from kehu.customers import querysets
+from kehu.customers.models import Customer
+from kehu.customers.search_index import FTS, ensure_search_index
+from kehu.customers.services import customer_create, customer_update, trash_purge
+
+
+def names(qs) -> list[str]:
+    return sorted(qs.values_list("name", flat=True))
+
+
+@pytest.fixture
+def companies(root):
+    made = {}
+    for name in ["杭州恒达机电设备有限公司", "深圳达机科技有限公司", "北京ABC软件有限公司", "成都蜀香餐饮管理有限公司"]:
+        made[name] = customer_create(by=root, data={"name": name})
+    return made
+
+
+def test_terms_are_bigrams_then_single_characters():
+    assert index_terms("恒达机电abc") == "恒达 达机 机电 abc 恒 达 机 电"
+    assert query_terms("恒达机") == (["恒达", "达机"], [])
+    assert query_terms("ABC") == ([], ["abc"])
+
+
+def test_a_two_character_fragment_finds_every_name_containing_it(companies):
+    assert names(Customer.objects.search("达机")) == ["杭州恒达机电设备有限公司", "深圳达机科技有限公司"]
+
+
+def test_a_longer_fragment_needs_the_whole_fragment_not_just_its_bigrams(root, companies):
+    customer_create(by=root, data={"name": "恒达物流达机配件公司"})  # has 恒达 and 达机, not 恒达机
+    assert names(Customer.objects.search("恒达机")) == ["杭州恒达机电设备有限公司"]
+
+
+def test_a_single_character_and_a_latin_prefix_are_found(companies):
+    assert names(Customer.objects.search("蜀")) == ["成都蜀香餐饮管理有限公司"]
+    assert names(Customer.objects.search("abc")) == ["北京ABC软件有限公司"]
+    assert names(Customer.objects.search("Ａｂｃ软件")) == ["北京ABC软件有限公司"]
+
+
+def test_a_fragment_nobody_has_finds_nothing(companies):
+    assert names(Customer.objects.search("不存在的")) == []
+
+
+def test_renaming_a_customer_updates_the_index(root, companies):
+    customer = companies["成都蜀香餐饮管理有限公司"]
+    customer_update(customer=customer, by=root, data={"name": "成都锦江宾馆有限公司"})
+    assert names(Customer.objects.search("蜀香")) == []
+    assert names(Customer.objects.search("锦江")) == ["成都锦江宾馆有限公司"]
+
+
+def test_purged_customers_leave_the_index(root, companies, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kehu.customers.services import customer_delete
+
+    settings.KEHU_TRASH_RETENTION_DAYS = 0
+    customer_delete(customer=companies["深圳达机科技有限公司"], by=root)
+    trash_purge(now=timezone.now() + dt.timedelta(seconds=1))
+    assert names(Customer.objects.search("达机")) == ["杭州恒达机电设备有限公司"]
+
+
+def test_a_common_fragment_is_scanned_and_reported_as_not_counted(root, companies, monkeypatch):
+    monkeypatch.setattr(querysets, "SEARCH_CANDIDATES", 2)
+    qs = Customer.objects.search("有限")
+    assert len(names(qs)) == 4
+    count, exact = qs.capped_count(10_000)
+    assert (count, exact) == (2, False)
+    assert Customer.objects.search("蜀香").capped_count(10_000) == (1, True)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 triggers exist on SQLite only")
+def test_lost_sqlite_triggers_are_recreated_and_the_index_refilled(companies):
+    with connection.cursor() as cursor:
+        for suffix in ("ai", "ad", "au"):
+            cursor.execute(f"DROP TRIGGER {FTS}_{suffix}")
+        cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('delete-all')")
+    assert names(Customer.objects.search("蜀香")) == []
+    ensure_search_index()
+    assert names(Customer.objects.search("蜀香")) == ["成都蜀香餐饮管理有限公司"]
+
+
+def test_the_api_search_finds_by_fragment(api_as, bob, companies):
+    body = api_as(bob).get("/api/customers", q="恒达").json()
+    assert [c["name"] for c in body["items"]] == ["杭州恒达机电设备有限公司"]
+    assert body["count"] == 1 and body["count_is_exact"] is True
