@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "kehu.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from kehu.core.dbstats import seed_sqlite_stats
+
+        post_migrate.connect(seed_sqlite_stats, dispatch_uid="kehu-seed-sqlite-stats")

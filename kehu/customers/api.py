@@ -128,7 +128,8 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]) -> dic
     qs = _visible(request).filtered(params)
     rows = list(qs[(page - 1) * size: page * size + 1])
     # Counting a million rows costs more than the page itself; count up to a cap.
-    count, exact = qs.capped_count(COUNT_CAP)
+    count, exact = qs.page_count(page=page, size=size, shown=min(len(rows), size), has_next=len(rows) > size,
+                                 cap=COUNT_CAP)
     return {
         "count": count, "count_is_exact": exact,
         "page": page, "page_size": size, "has_next": len(rows) > size,
@@ -168,11 +169,10 @@ def lookup(request: HttpRequest, phone: str) -> Status:
     norm = try_normalize_phone(phone)
     if not norm:
         raise InvalidInput(_("“%(value)s” is not a phone number.") % {"value": phone}, field="phone")
-    visible = _visible(request)
-    customer = visible.filter(phone_norm=norm).first()
-    if customer is None:
-        ids = Contact.objects.filter(Q(mobile_norm=norm) | Q(phone_norm=norm)).values("customer_id")[:5]
-        customer = visible.filter(pk__in=ids).first()
+    # Ids first, then the scope: a subquery here lets SQLite plan the scope first and
+    # scan half the table (seconds at a million rows) instead of probing two indexes.
+    ids = Customer.objects.phone_matches(norm)
+    customer = _visible(request).filter(pk__in=ids).first() if ids else None
     if customer is None:
         return Status(404, {"message": _("No customer has this phone number."), "field": "phone"})
     return Status(200, customer_out(customer, request.user))

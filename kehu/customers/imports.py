@@ -38,6 +38,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from python_calamine import CalamineError, CalamineWorkbook
 
 from kehu.accounts.models import User
+from kehu.core.dbstats import refresh_planner_stats
 from kehu.core.errors import InvalidInput
 from kehu.core.models import AuditEntry
 from kehu.customers.models import Contact, Customer, ImportJob, Tag
@@ -77,6 +78,7 @@ XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CHUNK = 900  # SQLite allows 999 parameters per statement
 LOOKUP_CHUNK = 20_000  # values per duplicate lookup, passed as one parameter
 BATCH = 2000
+STATS_REFRESH_ROWS = 20_000
 MAX_STORED_PROBLEMS = 5000
 HEADER_SEARCH_ROWS = 10
 _READY_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.ForeignKey)
@@ -562,6 +564,8 @@ def import_customers(
         fresh = _drop_duplicates(parsed, report)
         if not dry_run:
             _create(fresh, by=by, note=note)
+    if not dry_run and len(fresh) >= STATS_REFRESH_ROWS and not connection.in_atomic_block:
+        refresh_planner_stats()  # a big load changes the shape the planner relies on
     report.problems.sort(key=lambda p: p["row"])
     return ImportJob.objects.create(
         by=by if by.pk else None, file_name=file_name[:255], dry_run=dry_run, total_rows=total,

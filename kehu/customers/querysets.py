@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
-from django.db.models import Q
+from django.db import connections, models
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 
 from kehu.accounts.models import DataScope
 from kehu.core import search
 from kehu.core.identifiers import normalize_credit_code, normalize_name
 from kehu.core.phones import try_normalize_phone
-from kehu.customers.search_index import candidate_ids
+from kehu.customers.search_index import PG_VECTOR, candidate_ids
 
 if TYPE_CHECKING:
     from kehu.accounts.models import User
@@ -35,6 +36,19 @@ class CustomerQuerySet(models.QuerySet):
 
     def in_pool(self) -> CustomerQuerySet:
         return self.filter(owner__isnull=True)
+
+    def phone_matches(self, phone_norm: str, limit: int = 50) -> list[int]:
+        """Ids of customers with this normalised phone, their own or a contact's (newest first).
+
+        Returned as a list on purpose: fed to pk__in as values, the planner always probes
+        the phone indexes; as a subquery it sometimes scanned by scope instead.
+        """
+        from kehu.customers.models import Contact
+
+        own = self.filter(phone_norm=phone_norm).values_list("pk", flat=True)[:limit]
+        contacts = Contact.objects.filter(Q(mobile_norm=phone_norm) | Q(phone_norm=phone_norm))
+        ids = set(own) | set(contacts.values_list("customer_id", flat=True)[:limit])
+        return sorted(ids, reverse=True)[:limit]
 
     def visible_to(self, user: User) -> CustomerQuerySet:
         """Live customers within the user's data scope; the pool is visible to everyone."""
@@ -73,9 +87,7 @@ class CustomerQuerySet(models.QuerySet):
             return self
         phone = try_normalize_phone(q)
         if phone:
-            return self.filter(
-                Q(phone_norm=phone) | Q(contacts__mobile_norm=phone) | Q(contacts__phone_norm=phone)
-            ).distinct()
+            return self.filter(pk__in=self.model.objects.phone_matches(phone))
         code = normalize_credit_code(q)
         if len(code) == 18 and code.isalnum():
             return self.filter(credit_code=code)
@@ -94,19 +106,40 @@ class CustomerQuerySet(models.QuerySet):
         if not folded:
             return self
         fts5, tsq = search.fts5_query(q), search.tsquery(q)
-        ids = candidate_ids(self.db, fts5=fts5, tsquery=tsq, cap=SEARCH_CANDIDATES + 1) if fts5 else None
-        if ids is not None and len(ids) <= SEARCH_CANDIDATES:
-            return self.filter(pk__in=ids, name_norm__contains=folded)
         qs = self.filter(name_norm__contains=folded)
-        qs.query.kehu_many_matches = SEARCH_CANDIDATES  # type: ignore[attr-defined]
+        if not fts5:
+            return qs
+        if connections[self.db].vendor == "postgresql":
+            # One statement: PostgreSQL's planner picks the GIN index for a rare fragment
+            # and a backward primary-key walk for a common one, given the term statistics.
+            qs = qs.filter(RawSQL(f"{PG_VECTOR} @@ %s::tsquery", [tsq], output_field=BooleanField()))
+            qs.query.kehu_uncounted = True  # type: ignore[attr-defined]
+            return qs
+        ids = candidate_ids(self.db, fts5=fts5, tsquery=tsq, cap=SEARCH_CANDIDATES + 1)
+        if len(ids) <= SEARCH_CANDIDATES:
+            return qs.filter(pk__in=ids)
+        qs.query.kehu_uncounted = True  # type: ignore[attr-defined]
         return qs
 
-    def capped_count(self, cap: int) -> tuple[int, bool]:
-        """(count, exact): counting a million rows costs more than the page, so stop at `cap`."""
-        many = getattr(self.query, "kehu_many_matches", 0)
-        if many:
-            return many, False
-        counted = self.model.objects.filter(pk__in=self.order_by().values("pk")[:cap + 1]).count()
+    def page_count(self, *, page: int, size: int, shown: int, has_next: bool, cap: int) -> tuple[int, bool]:
+        """(count, exact) for a list page: exact when the first page holds everything,
+        capped at `cap`, or "more than what is shown" for an uncounted search."""
+        if page == 1 and not has_next:
+            return shown, True
+        counted = self.capped_count(cap)
+        return counted if counted is not None else ((page - 1) * size + shown, False)
+
+    def capped_count(self, cap: int) -> tuple[int, bool] | None:
+        """(count, exact): counting a million rows costs more than the page, so stop at `cap`.
+
+        None for a name search that is not worth counting (a common fragment, or any on
+        PostgreSQL, where counting 10,000 hits costs more than finding the page): callers
+        then say "at least what is shown".
+        """
+        if getattr(self.query, "kehu_uncounted", False):
+            return None
+        # COUNT(*) over a LIMITed subquery: stops at cap + 1 rows.
+        counted = self.order_by().values("pk")[:cap + 1].count()
         return min(counted, cap), counted <= cap
 
     def filtered(self, params: dict[str, Any]) -> CustomerQuerySet:

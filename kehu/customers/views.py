@@ -129,9 +129,9 @@ def _paged(qs: Any, page: int) -> tuple[list[Any], bool]:
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
 
-def _capped_count(qs: CustomerQuerySet) -> tuple[int, bool]:
+def _page_count(qs: CustomerQuerySet, page: int, rows: list[Any], has_next: bool) -> tuple[int, bool]:
     # Counting a million rows costs more than the page itself; count up to a cap (as the API).
-    return qs.capped_count(COUNT_CAP)
+    return qs.page_count(page=page, size=PAGE_SIZE, shown=len(rows), has_next=has_next, cap=COUNT_CAP)
 
 
 # --- list, export ---------------------------------------------------------------------
@@ -167,7 +167,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     rows, has_next = _paged(qs, page)
     for c in rows:
         c.phone_shown = c.shown_phone(request.user)
-    count, exact = _capped_count(qs)
+    count, exact = _page_count(qs, page, rows, has_next)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "customers/list.html", {
@@ -492,7 +492,7 @@ def pool(request: HttpRequest) -> HttpResponse:
     rows, has_next = _paged(qs, page)
     for c in rows:
         c.phone_shown = c.shown_phone(request.user)
-    count, exact = _capped_count(qs)
+    count, exact = _page_count(qs, page, rows, has_next)
     return render(request, "customers/pool.html", {
         "rows": rows, "page": page, "has_next": has_next, "count": count, "count_is_exact": exact, "q": q,
         "query": f"q={q}" if q else "",

@@ -87,10 +87,10 @@ def test_trash_purge_deletes_only_what_is_past_retention(bob: User) -> None:
 def test_sweep_runs_both_jobs_once(bob: User) -> None:
     neglected(bob)
     trashed(bob)
-    assert run("sweep").strip() == "pool: 1 returned; recycle bin: 1 purged"
-    assert run("sweep").strip() == "pool: 0 returned; recycle bin: 0 purged"
+    assert run("sweep").strip() == "pool: 1 returned; recycle bin: 1 purged; planner statistics refreshed"
+    assert run("sweep").strip() == "pool: 0 returned; recycle bin: 0 purged; planner statistics refreshed"
 
 
 @pytest.mark.django_db(transaction=True)
 def test_sweep_with_nothing_to_do_reports_zeros(org) -> None:
-    assert run("sweep").strip() == "pool: 0 returned; recycle bin: 0 purged"
+    assert run("sweep").strip() == "pool: 0 returned; recycle bin: 0 purged; planner statistics refreshed"

@@ -9,11 +9,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from kehu.core.dbstats import refresh_planner_stats
 from kehu.customers.services import pool_sweep, trash_purge
 
 
 class Command(BaseCommand):
-    help = "Run the scheduled jobs: return neglected customers to the pool, purge the recycle bin."
+    help = ("Run the scheduled jobs: return neglected customers to the pool, purge the recycle bin, "
+            "refresh the query planner's statistics.")
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--loop", action="store_true", help="Keep running at the configured interval.")
@@ -22,7 +24,8 @@ class Command(BaseCommand):
         while True:
             close_old_connections()
             returned, purged = pool_sweep(), trash_purge()
-            self.stdout.write(f"pool: {returned} returned; recycle bin: {purged} purged")
+            refresh_planner_stats()
+            self.stdout.write(f"pool: {returned} returned; recycle bin: {purged} purged; planner statistics refreshed")
             if not loop:
                 return
             time.sleep(settings.KEHU_SWEEP_INTERVAL_MINUTES * 60)

@@ -1,0 +1,72 @@
+"""Planner statistics, so the database picks the index a query needs at any size.
+
+Without statistics SQLite guesses, and at a million customers it guessed wrong: it
+answered "owner = me OR in the pool, newest first" by collecting half the table
+through the owner index and sorting it (0.8 s) instead of walking the primary key
+backwards (1 ms). SQLite documents writing sqlite_stat1 by hand for exactly this;
+we seed representative figures once, and real ANALYZE runs replace them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connections
+
+# Representative shape of a big installation: rows per table, and for the first column
+# of each index, how many rows share one value (later columns count as selective).
+_ROWS = 1_000_000
+_ROWS_PER_VALUE: dict[str, dict[str, int]] = {
+    "customers_customer": {
+        "owner_id": 200_000, "team_id": 100_000, "value_tier": 250_000, "province": 30_000,
+        "deleted_at": 1, "credit_code": 50, "phone_norm": 2, "name_norm": 2, "created_at": 1,
+    },
+    "customers_contact": {"customer_id": 2, "mobile_norm": 2, "phone_norm": 20},
+    "customers_customer_tags": {"customer_id": 2, "tag_id": 10_000},
+    "customers_customer_segments": {"customer_id": 1, "segment_id": 10_000},
+    "customers_followup": {"customer_id": 5, "next_date": 1000, "at": 1},
+    "customers_ledgerentry": {"customer_id": 5},
+    "customers_equipment": {"customer_id": 2},
+    "core_auditentry": {"customer_id": 5, "at": 1},
+}
+
+
+def _index_columns(cursor: Any, table: str) -> dict[str, list[str]]:
+    cursor.execute(f'PRAGMA index_list("{table}")')
+    names = [row[1] for row in cursor.fetchall()]
+    columns = {}
+    for name in names:
+        cursor.execute(f'PRAGMA index_info("{name}")')
+        columns[name] = [row[2] for row in cursor.fetchall()]
+    return columns
+
+
+def seed_sqlite_stats(using: str = "default", **kwargs: Any) -> None:
+    """Write representative sqlite_stat1 rows for tables that have none yet."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
+        cursor.execute("ANALYZE sqlite_schema")  # creates sqlite_stat1 when missing
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        analysed = {row[0] for row in cursor.fetchall()}
+        for table, per_value in _ROWS_PER_VALUE.items():
+            if table not in tables or table in analysed:
+                continue
+            for index, cols in _index_columns(cursor, table).items():
+                first = per_value.get(cols[0], 10) if cols else 10
+                stat = " ".join([str(_ROWS), str(first), *(["1"] * (len(cols) - 1))])
+                cursor.execute("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)", [table, index, stat])
+        cursor.execute("ANALYZE sqlite_schema")  # reload the statistics into the planner
+
+
+def refresh_planner_stats(using: str = "default") -> None:
+    """Real statistics from the data (sampled on SQLite so it stays quick at a million rows)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit=1000")
+            cursor.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
