@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from kehu.accounts.models import Department, Role, User
+from kehu.accounts.models import Department, Role, RolePolicy, User, forget_role_policies
 from kehu.accounts.services import token_create
 
 PASSWORD = "kehu-test-pass"
@@ -23,6 +23,21 @@ def make_user(username: str, role: str, department: Department | None, **extra: 
         username=username, password=PASSWORD, role=role, department=department,
         display_name=username.capitalize(), **extra,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_role_policies() -> None:
+    """Role policies are cached per process; a rolled-back test must not leak its own."""
+    forget_role_policies()
+
+
+def set_policy(role: str, **fields: object) -> RolePolicy:
+    """Change a role's policy the way the admin does (a save, which clears the cache)."""
+    policy = RolePolicy.objects.get(role=role)
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    policy.save()
+    return policy
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -99,6 +100,29 @@ DEFAULT_POLICIES: dict[str, tuple[str, bool]] = {
 }
 
 
+# Every request reads its role's policy; they change rarely, so each process keeps them
+# for a few seconds (a save clears this process's copy at once, others within the TTL).
+POLICY_TTL_SECONDS = 10.0
+_policy_cache: dict[str, tuple[float, RolePolicy]] = {}
+
+
+def role_policy(role: str) -> RolePolicy:
+    now = time.monotonic()
+    hit = _policy_cache.get(role)
+    if hit is not None and now - hit[0] < POLICY_TTL_SECONDS:
+        return hit[1]
+    policy = RolePolicy.objects.filter(role=role).first()
+    if policy is None:
+        scope, masks = DEFAULT_POLICIES[Role(role)]
+        policy = RolePolicy(role=role, data_scope=scope, masks_personal_data=masks)
+    _policy_cache[role] = (now, policy)
+    return policy
+
+
+def forget_role_policies(**kwargs: object) -> None:
+    _policy_cache.clear()
+
+
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.AGENT)
@@ -120,13 +144,10 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
     def policy(self) -> RolePolicy:
-        """The role's policy, cached on the instance (one query per request at most)."""
+        """The role's policy, cached on the instance and briefly in the process."""
         cached = getattr(self, "_policy_cache", None)
         if cached is None:
-            cached = RolePolicy.objects.filter(role=self.role).first()
-            if cached is None:
-                scope, masks = DEFAULT_POLICIES[Role(self.role)]
-                cached = RolePolicy(role=self.role, data_scope=scope, masks_personal_data=masks)
+            cached = role_policy(self.role)
             self._policy_cache = cached
         return cached
 

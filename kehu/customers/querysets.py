@@ -17,13 +17,14 @@ from kehu.accounts.models import DataScope
 from kehu.core import search
 from kehu.core.identifiers import normalize_credit_code, normalize_name
 from kehu.core.phones import try_normalize_phone
-from kehu.customers.search_index import PG_VECTOR, candidate_ids
+from kehu.customers.search_index import PG_VECTOR, sqlite_hits, sqlite_match_subquery
 
 if TYPE_CHECKING:
     from kehu.accounts.models import User
 
-# Above this many name-index hits a search counts as common and is scanned in id order.
-SEARCH_CANDIDATES = 2000
+# Above this many name-index hits (about 1 % of a million) a search counts as common and
+# is answered by a scan in id order, which finds a page within ~10,000 rows.
+SEARCH_CANDIDATES = 10_000
 SORTABLE = {"name", "-name", "created_at", "-created_at", "last_followup_at", "-last_followup_at", "id", "-id"}
 
 
@@ -45,10 +46,10 @@ class CustomerQuerySet(models.QuerySet):
         """
         from kehu.customers.models import Contact
 
-        own = self.filter(phone_norm=phone_norm).values_list("pk", flat=True)[:limit]
+        own = self.filter(phone_norm=phone_norm).order_by().values_list("pk", flat=True)
         contacts = Contact.objects.filter(Q(mobile_norm=phone_norm) | Q(phone_norm=phone_norm))
-        ids = set(own) | set(contacts.values_list("customer_id", flat=True)[:limit])
-        return sorted(ids, reverse=True)[:limit]
+        ids = own.union(contacts.order_by().values_list("customer_id", flat=True))  # one round trip
+        return sorted(set(ids), reverse=True)[:limit]
 
     def visible_to(self, user: User) -> CustomerQuerySet:
         """Live customers within the user's data scope; the pool is visible to everyone."""
@@ -115,9 +116,8 @@ class CustomerQuerySet(models.QuerySet):
             qs = qs.filter(RawSQL(f"{PG_VECTOR} @@ %s::tsquery", [tsq], output_field=BooleanField()))
             qs.query.kehu_uncounted = True  # type: ignore[attr-defined]
             return qs
-        ids = candidate_ids(self.db, fts5=fts5, tsquery=tsq, cap=SEARCH_CANDIDATES + 1)
-        if len(ids) <= SEARCH_CANDIDATES:
-            return qs.filter(pk__in=ids)
+        if sqlite_hits(self.db, fts5=fts5, cap=SEARCH_CANDIDATES + 1) <= SEARCH_CANDIDATES:
+            return qs.filter(pk__in=RawSQL(*sqlite_match_subquery(fts5)))
         qs.query.kehu_uncounted = True  # type: ignore[attr-defined]
         return qs
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kehu.accounts.models import DataScope, RolePolicy, User
+from conftest import set_policy
+from kehu.accounts.models import DataScope, User
 from kehu.core.models import AuditEntry
 from kehu.customers.models import Customer
 from kehu.customers.services import customer_create
@@ -113,23 +114,23 @@ def test_agent_sees_contacts_of_others_customers_masked(api_as, bob, alice, book
 
 
 def test_widening_the_account_manager_policy_to_department_shows_team_customers(api_as, bob, book) -> None:
-    RolePolicy.objects.filter(role="account_manager").update(data_scope=DataScope.DEPARTMENT)
+    set_policy("account_manager", data_scope=DataScope.DEPARTMENT)
     assert listed(api_as, User.objects.get(pk=bob.pk)) == ids(book, "bob", "erin", "pool")
 
 
 def test_widening_the_account_manager_policy_to_all_shows_every_customer(api_as, bob, book) -> None:
-    RolePolicy.objects.filter(role="account_manager").update(data_scope=DataScope.ALL)
+    set_policy("account_manager", data_scope=DataScope.ALL)
     assert listed(api_as, User.objects.get(pk=bob.pk)) == ids(book, "bob", "erin", "dave", "pool")
 
 
 def test_switching_masking_off_for_agents_shows_them_real_phones(api_as, alice, book) -> None:
-    RolePolicy.objects.filter(role="agent").update(masks_personal_data=False)
+    set_policy("agent", masks_personal_data=False)
     shown = api_as(User.objects.get(pk=alice.pk)).get(f"/api/customers/{book['bob'].pk}").json()
     assert shown["phone"] == "13800000001"
 
 
 def test_supervisor_with_subordinates_scope_sees_her_reports(api_as, carol, book) -> None:
-    RolePolicy.objects.filter(role="supervisor").update(data_scope=DataScope.SUBORDINATES)
+    set_policy("supervisor", data_scope=DataScope.SUBORDINATES)
     assert listed(api_as, User.objects.get(pk=carol.pk)) == ids(book, "bob", "erin", "pool")
 
 

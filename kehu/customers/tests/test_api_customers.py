@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import set_policy
 from kehu.core.identifiers import credit_code_with_check
 from kehu.customers.models import Customer
 
@@ -291,9 +292,9 @@ def test_a_supervisor_may_release_her_reps_customer(api_as, bob, carol) -> None:
 
 
 def test_a_rep_may_not_release_a_colleagues_customer_he_can_see(api_as, bob, erin) -> None:
-    from kehu.accounts.models import DataScope, RolePolicy
+    from kehu.accounts.models import DataScope
 
-    RolePolicy.objects.filter(role="account_manager").update(data_scope=DataScope.DEPARTMENT)
+    set_policy("account_manager", data_scope=DataScope.DEPARTMENT)
     existing = create(api_as(erin), name="艾琳的").json()["id"]
     assert_error(api_as(bob).post(f"/api/customers/{existing}/release"), 403, "")
     assert Customer.objects.get(pk=existing).owner == erin
