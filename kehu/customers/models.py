@@ -212,9 +212,6 @@ class Equipment(models.Model):
     def __str__(self) -> str:
         return f"{self.name} {self.model}".strip()
 
-    def under_warranty(self, today: dt.date) -> bool:
-        return bool(self.warranty_until and self.warranty_until >= today)
-
 
 class LedgerEntry(models.Model):
     """An invoice (开票) or a payment received (回款)."""
