@@ -11,4 +11,5 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from kehu.core.dbstats import seed_sqlite_stats
 
-        post_migrate.connect(seed_sqlite_stats, dispatch_uid="kehu-seed-sqlite-stats")
+        # sender=self: post_migrate is sent once per installed app; seed once per migrate.
+        post_migrate.connect(seed_sqlite_stats, sender=self, dispatch_uid="kehu-seed-sqlite-stats")

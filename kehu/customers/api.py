@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from kehu.accounts.models import User
-from kehu.core.errors import Conflict, InvalidInput, NotAllowed
+from kehu.core.errors import InvalidInput, NotAllowed
 from kehu.core.models import AuditEntry
 from kehu.core.phones import mask_email, mask_phone, try_normalize_phone
 from kehu.customers import services
@@ -90,7 +90,7 @@ def _get(request: HttpRequest, customer_id: int) -> Customer:
 
 def _get_editable(request: HttpRequest, customer_id: int) -> Customer:
     customer = _get(request, customer_id)
-    if not Customer.objects.editable_by(request.user).filter(pk=customer.pk).exists():
+    if not customer.editable_by(request.user):
         raise NotAllowed(_("You may look at this customer but not change it."))
     return customer
 
@@ -203,13 +203,11 @@ def delete_customer(request: HttpRequest, customer_id: int) -> Status:
 
 @router.post("/{int:customer_id}/claim", response={200: CustomerOut, 403: Message, 409: Message})
 def claim(request: HttpRequest, customer_id: int) -> dict[str, Any]:
-    customer = _visible(request).filter(pk=customer_id).first()
-    if customer is None:
-        # A rival's claim landing a moment earlier takes the customer out of a rep's
-        # scope: that is a lost race (409), not a missing customer.
-        if Customer.objects.alive().filter(pk=customer_id, owner__isnull=False).exists():
-            raise Conflict(_("Someone else has already claimed this customer."), existing_id=customer_id)
+    # Any live customer, not only visible ones: pool customers are visible to everyone,
+    # and one a rival claimed a moment ago must answer 409 from the service, not 404.
+    if not 0 < customer_id <= MAX_ID:
         raise Http404
+    customer = get_object_or_404(Customer.objects.alive(), pk=customer_id)
     services.customer_claim(customer=customer, by=request.user)
     return customer_out(_get(request, customer_id), request.user)
 

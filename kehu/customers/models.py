@@ -148,6 +148,11 @@ class Customer(models.Model):
     def region(self) -> str:
         return " ".join(p for p in (self.province, self.city, self.district) if p)
 
+    def editable_by(self, user: User) -> bool:
+        """For a customer `user` can see: agents change only their own and pool customers
+        (the same rule as CustomerQuerySet.editable_by, for one loaded row)."""
+        return user.is_superuser or user.role != "agent" or self.owner_id in (None, user.pk)
+
     def masks_for(self, user: User) -> bool:
         """Whether `user` sees this customer's personal data masked (脱敏)."""
         if self.owner_id == user.pk:

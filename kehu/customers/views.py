@@ -97,14 +97,9 @@ def _get_customer(request: HttpRequest, customer_id: int) -> Customer:
     return get_object_or_404(_visible(request).select_related("owner", "team"), pk=customer_id)
 
 
-def _can_edit(user: User, customer: Customer) -> bool:
-    """Mirrors CustomerQuerySet.editable_by for a customer already known to be visible."""
-    return user.is_superuser or user.role != Role.AGENT or customer.owner_id in (None, user.pk)
-
-
 def _get_editable(request: HttpRequest, customer_id: int) -> Customer:
     customer = _get_customer(request, customer_id)
-    if not _can_edit(request.user, customer):
+    if not customer.editable_by(request.user):
         raise PermissionDenied(_("You may look at this customer but not change it."))
     return customer
 
@@ -238,7 +233,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
             return redirect(customer)
     return render(request, "customers/form.html", {
         "form": form, "duplicate": duplicate,
-        "can_merge_duplicate": duplicate is not None and _can_edit(request.user, duplicate),
+        "can_merge_duplicate": duplicate is not None and duplicate.editable_by(request.user),
     })
 
 
@@ -346,7 +341,7 @@ def _detail_context(request: HttpRequest, customer: Customer, *, tab: str = "", 
         "customer": customer, "tab": tab, "tabs": TABS, "masked": masked,
         "phone": mask_phone(customer.phone) if masked else customer.phone,
         "email": mask_email(customer.email) if masked else customer.email,
-        "tags": list(customer.tags.all()), "can_edit": _can_edit(user, customer),
+        "tags": list(customer.tags.all()), "can_edit": customer.editable_by(user),
         "can_release": customer.owner_id is not None and (
             customer.owner_id == user.pk or user.is_superuser
             or user.role not in (Role.AGENT, Role.ACCOUNT_MANAGER)),

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,16 +61,12 @@ def reminders_for(user: User, today: dt.date, *, days_ahead: int = 7) -> dict[st
     if user.role in ("agent", "account_manager"):
         visible = visible.filter(owner_id=user.pk)
     # Only the newest follow-up of a customer counts: a later one supersedes the plan.
-    latest = (
-        FollowUp.objects.filter(customer__in=visible)
-        .values("customer_id").annotate(last=Max("at"))
-    )
+    newest = FollowUp.objects.filter(customer_id=OuterRef("customer_id")).order_by("-at", "-id").values("pk")[:1]
     due = list(
         FollowUp.objects.due_on_or_before(today)
-        .filter(customer__in=visible, at__in=latest.values("last"))
+        .filter(customer__in=visible, pk=Subquery(newest))
         .select_related("customer", "contact").order_by("next_date")[:100]
     )
-    due = [f for f in due if f.customer.last_followup_at is None or f.at >= f.customer.last_followup_at]
     end = today + dt.timedelta(days=days_ahead)
     birthdays = []
     for contact in Contact.objects.filter(customer__in=visible, birthday__isnull=False).select_related("customer").filter(
