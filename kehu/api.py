@@ -60,7 +60,7 @@ class StorableParser(Parser):
 api = NinjaAPI(
     title="Kehu API",
     version="1",
-    description="Customer archive, pool and follow-ups. Authenticate with `Authorization: Bearer <token>` "
+    description="Customer archive, pool, follow-ups and the service desk. Authenticate with `Authorization: Bearer <token>` "
     "(create one with `kehu token create USERNAME`).",
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
@@ -116,6 +116,12 @@ def _register() -> None:
     api.add_router("/customers", customers_router)
     api.add_router("/contacts", contacts_router)
     api.add_router("/followups", followups_router)
+
+    from kehu.service.api import router as tickets_router
+    from kehu.service.api import work_orders_router
+
+    api.add_router("/tickets", tickets_router)
+    api.add_router("/work-orders", work_orders_router)
 
 
 _register()

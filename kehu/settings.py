@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kehu.core",
     "kehu.accounts",
     "kehu.customers",
+    "kehu.service",
 ]
 
 MIDDLEWARE = [
@@ -160,3 +161,30 @@ KEHU_MAX_CUSTOMERS_PER_REP = int(os.environ.get("KEHU_MAX_CUSTOMERS_PER_REP", "2
 KEHU_TRASH_RETENTION_DAYS = int(os.environ.get("KEHU_TRASH_RETENTION_DAYS", "30"))
 # Minutes between the scheduled sweeps that `kehu serve` runs in the background.
 KEHU_SWEEP_INTERVAL_MINUTES = int(os.environ.get("KEHU_SWEEP_INTERVAL_MINUTES", "60"))
+
+# Service desk -------------------------------------------------------------------------
+# The service center's working hours; SLA targets on the working-hours clock count only these.
+KEHU_WORKING_HOURS = os.environ.get("KEHU_WORKING_HOURS", "09:00-12:00,13:00-18:00")
+# Weekdays off (Monday is 0); holidays and make-up days are rows of the business calendar.
+KEHU_WEEKEND_DAYS = [int(d) for d in os.environ.get("KEHU_WEEKEND_DAYS", "5,6").split(",") if d.strip()]
+# Roles that may see who filed an anonymous report (举报人).
+KEHU_REPORTER_VISIBLE_ROLES = os.environ.get("KEHU_REPORTER_VISIBLE_ROLES", "supervisor,manager,admin").split(",")
+# Ticket kinds that get a return visit (回访) after closing, and how long after.
+KEHU_RETURN_VISIT_KINDS = os.environ.get(
+    "KEHU_RETURN_VISIT_KINDS", "complaint,repair,emergency_repair,report").split(",")
+KEHU_RETURN_VISIT_DELAY_HOURS = int(os.environ.get("KEHU_RETURN_VISIT_DELAY_HOURS", "24"))
+# Largest attachment accepted, in bytes, and the file types refused outright.
+KEHU_MAX_ATTACHMENT_BYTES = int(os.environ.get("KEHU_MAX_ATTACHMENT_BYTES", str(20 * 1024 * 1024)))
+KEHU_BLOCKED_EXTENSIONS = os.environ.get(
+    "KEHU_BLOCKED_EXTENSIONS", ".exe,.bat,.cmd,.com,.scr,.js,.vbs,.msi,.jar,.ps1,.sh").split(",")
+
+# Mail: replies go out by SMTP; the service address receives requests (kehu mail receive/poll).
+KEHU_SERVICE_EMAIL = os.environ.get("KEHU_SERVICE_EMAIL", "service@kehu.localhost")
+KEHU_MAIL_DOMAIN = KEHU_SERVICE_EMAIL.rpartition("@")[2] or "kehu.localhost"
+DEFAULT_FROM_EMAIL = KEHU_SERVICE_EMAIL
+EMAIL_HOST = os.environ.get("KEHU_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("KEHU_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KEHU_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KEHU_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("KEHU_SMTP_TLS", False)
+EMAIL_TIMEOUT = 10

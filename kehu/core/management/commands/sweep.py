@@ -11,21 +11,30 @@ from django.db import close_old_connections
 
 from kehu.core.dbstats import refresh_planner_stats
 from kehu.customers.services import pool_sweep, trash_purge
+from kehu.service.services import sla_sweep
+
+# Service levels are minutes, so their sweep runs every minute; the rest hourly (setting).
+SLA_INTERVAL_SECONDS = 60
 
 
 class Command(BaseCommand):
-    help = ("Run the scheduled jobs: return neglected customers to the pool, purge the recycle bin, "
-            "refresh the query planner's statistics.")
+    help = ("Run the scheduled jobs: the SLA sweep (every minute), return neglected customers to the pool, "
+            "purge the recycle bin, refresh the query planner's statistics.")
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--loop", action="store_true", help="Keep running at the configured interval.")
 
     def handle(self, *args: Any, loop: bool, **options: Any) -> None:
+        next_hourly = 0.0
         while True:
             close_old_connections()
-            returned, purged = pool_sweep(), trash_purge()
-            refresh_planner_stats()
-            self.stdout.write(f"pool: {returned} returned; recycle bin: {purged} purged; planner statistics refreshed")
+            self.stdout.write(f"SLA: {sla_sweep()}")
+            if time.monotonic() >= next_hourly:
+                returned, purged = pool_sweep(), trash_purge()
+                refresh_planner_stats()
+                self.stdout.write(
+                    f"pool: {returned} returned; recycle bin: {purged} purged; planner statistics refreshed")
+                next_hourly = time.monotonic() + settings.KEHU_SWEEP_INTERVAL_MINUTES * 60
             if not loop:
                 return
-            time.sleep(settings.KEHU_SWEEP_INTERVAL_MINUTES * 60)
+            time.sleep(SLA_INTERVAL_SECONDS)

@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from kehu.service.models import (
+    CalendarDay,
+    ComplaintGrade,
+    SlaPolicy,
+    Ticket,
+    TicketCategory,
+)
+from kehu.service.sla import forget_calendar
+
+
+@admin.register(TicketCategory)
+class TicketCategoryAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "parent"]
+    search_fields = ["name"]
+
+
+@admin.register(ComplaintGrade)
+class ComplaintGradeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "rank"]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "grade", "tier", "first_response_minutes", "resolution_minutes", "clock"]
+    list_filter = ["kind", "clock"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "is_workday"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        forget_calendar()
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "kind", "status", "assignee", "created_at"]
+    list_filter = ["kind", "status", "channel"]
+    search_fields = ["number", "title"]
+    raw_id_fields = ["customer", "contact", "assignee", "master", "merged_into", "created_by"]
+    readonly_fields = ["number", "tracking_code"]

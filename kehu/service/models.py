@@ -1,0 +1,410 @@
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kehu.accounts.models import Department, User
+from kehu.customers.choices import ValueTier
+from kehu.customers.models import Contact, Customer
+from kehu.service.choices import (
+    OPEN_STATUSES,
+    TRANSITIONS,
+    ComplaintStepCode,
+    Priority,
+    ReplyVia,
+    SlaClock,
+    SlaTarget,
+    TicketChannel,
+    TicketKind,
+    TicketStatus,
+    VisitStatus,
+    WorkOrderStatus,
+)
+from kehu.service.querysets import TicketQuerySet
+
+
+class TicketCategory(models.Model):
+    """A node of the category tree (业务分类), e.g. 电费 › 电价咨询."""
+
+    name = models.CharField(_("name"), max_length=60)
+    parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        verbose_name = _("ticket category")
+        verbose_name_plural = _("ticket categories")
+        ordering = ["parent_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.parent} › {self.name}" if self.parent_id else self.name
+
+
+class ComplaintGrade(models.Model):
+    """How serious a complaint is (投诉等级); configurable, ordered by `rank`."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=30)
+    rank = models.PositiveSmallIntegerField(_("rank"), default=1, help_text=_("Higher is more serious."))
+
+    class Meta:
+        verbose_name = _("complaint grade")
+        verbose_name_plural = _("complaint grades")
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SlaPolicy(models.Model):
+    """Targets for tickets of one kind × grade × customer tier; empty fields match any.
+
+    The most specific matching policy applies (kehu.service.sla.policy_for).
+    """
+
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("ticket kind"), max_length=20, choices=TicketKind.choices, blank=True)
+    grade = models.ForeignKey(ComplaintGrade, verbose_name=_("complaint grade"), null=True, blank=True,
+                              on_delete=models.CASCADE)
+    tier = models.CharField(_("customer tier"), max_length=12, choices=ValueTier.choices, blank=True)
+    first_response_minutes = models.PositiveIntegerField(_("first response within (minutes)"))
+    resolution_minutes = models.PositiveIntegerField(_("resolution within (minutes)"))
+    clock = models.CharField(_("clock"), max_length=10, choices=SlaClock.choices, default=SlaClock.BUSINESS)
+    warn_percent = models.PositiveSmallIntegerField(
+        _("warn at (% of the target used)"), default=75,
+    )
+    escalate_again_minutes = models.PositiveIntegerField(
+        _("escalate to the manager after (minutes past breach)"), default=240,
+    )
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        ordering = ["kind", "tier", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def specificity(self) -> int:
+        return (4 if self.kind else 0) + (2 if self.grade_id else 0) + (1 if self.tier else 0)
+
+
+class CalendarDay(models.Model):
+    """An exception to the weekly pattern: a holiday off, or a weekend day worked (调休)."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    is_workday = models.BooleanField(
+        _("working day"), default=False, help_text=_("Ticked: a make-up working day; empty: a day off."),
+    )
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("business calendar")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+def _tracking_code() -> str:
+    return secrets.token_hex(5).upper()
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=TicketKind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=TicketChannel.choices)
+    status = models.CharField(_("status"), max_length=12, choices=TicketStatus.choices,
+                              default=TicketStatus.NEW)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    grade = models.ForeignKey(ComplaintGrade, verbose_name=_("complaint grade"), null=True, blank=True,
+                              on_delete=models.PROTECT)
+    category = models.ForeignKey(TicketCategory, verbose_name=_("category"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, db_index=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="tickets", db_index=False)
+    contact = models.ForeignKey(Contact, verbose_name=_("contact"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="tickets", db_index=False)
+    # Who called or wrote, as they said it; for anonymous reports only authorised roles see it.
+    caller_name = models.CharField(_("caller"), max_length=60, blank=True)
+    caller_phone = models.CharField(_("caller phone"), max_length=40, blank=True)
+    caller_email = models.EmailField(_("caller e-mail"), blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    fault_location = models.CharField(_("fault location"), max_length=255, blank=True)
+    safety_note = models.CharField(_("safety note"), max_length=255, blank=True)
+    assignee = models.ForeignKey(User, verbose_name=_("assignee"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="assigned_tickets", db_index=False)
+    team = models.ForeignKey(Department, verbose_name=_("team"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="tickets", db_index=False)
+    created_by = models.ForeignKey(User, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", db_index=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    sla_policy = models.ForeignKey(SlaPolicy, verbose_name=_("SLA policy"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, db_index=False)
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    first_response_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_warn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by the SLA sweep; an escalation level of 1 reached the supervisor, 2 the manager.
+    first_response_breached = models.BooleanField(_("first response breached"), default=False)
+    resolution_breached = models.BooleanField(_("resolution breached"), default=False)
+    warned = models.BooleanField(_("warned"), default=False)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    solution = models.TextField(_("solution"), blank=True)
+    customer_agreed = models.BooleanField(_("customer agreed"), null=True, blank=True)
+    close_reason = models.CharField(_("reason for closing without agreement"), max_length=255, blank=True)
+    master = models.ForeignKey("self", verbose_name=_("master incident"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="attached")
+    is_master = models.BooleanField(_("master incident"), default=False)
+    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="merged", db_index=False)
+    related = models.ManyToManyField("self", verbose_name=_("related tickets"), blank=True, symmetrical=True)
+    tracking_code = models.CharField(max_length=10, unique=True, default=_tracking_code, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-id"]
+        indexes = [
+            # The agent's queue: my open tickets by due time.
+            models.Index(fields=["assignee", "status", "resolution_due"], name="ticket_queue"),
+            models.Index(fields=["team", "status", "resolution_due"], name="ticket_team_queue"),
+            models.Index(fields=["status", "resolution_due"], name="ticket_status_due"),
+            models.Index(fields=["customer", "-id"], name="ticket_customer"),
+            models.Index(fields=["created_at"], name="ticket_created"),
+            # The SLA sweep reads only tickets that have not yet breached or been warned.
+            models.Index(fields=["resolution_due"], name="ticket_resolution_pending",
+                         condition=Q(resolution_breached=False, resolved_at__isnull=True)),
+            models.Index(fields=["first_response_due"], name="ticket_response_pending",
+                         condition=Q(first_response_breached=False, first_responded_at__isnull=True)),
+            models.Index(fields=["resolution_warn_at"], name="ticket_warn_pending",
+                         condition=Q(warned=False, resolved_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("service:ticket", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def can_move_to(self, status: str) -> bool:
+        return status in TRANSITIONS.get(self.status, ())
+
+    def sla_state(self, now: dt.datetime | None = None) -> str:
+        """ok / warning / breached for the running target; empty when none runs."""
+        if not self.is_open or self.resolution_due is None:
+            return ""
+        now = now or timezone.now()
+        if self.resolution_breached or now >= self.resolution_due or (
+            self.first_responded_at is None and self.first_response_due and now >= self.first_response_due
+        ):
+            return "breached"
+        if self.warned or (self.resolution_warn_at and now >= self.resolution_warn_at):
+            return "warning"
+        return "ok"
+
+    def reporter_visible_to(self, user: User) -> bool:
+        """An anonymous report's reporter is shown only to the roles allowed to see it."""
+        if not self.anonymous:
+            return True
+        return user.pk == self.created_by_id or user.is_superuser or \
+            user.role in settings.KEHU_REPORTER_VISIBLE_ROLES
+
+
+class TicketCounter(models.Model):
+    """The last ticket number given out per day, so numbers read T<yyyymmdd><nnnnn>."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.last}"
+
+
+class Reply(models.Model):
+    """One message of a ticket's thread: external (the customer sees it) or internal."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(User, verbose_name=_("author"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    author_name = models.CharField(_("from"), max_length=120, blank=True)
+    body = models.TextField(_("text"))
+    internal = models.BooleanField(_("internal note"), default=False)
+    via = models.CharField(_("via"), max_length=10, choices=ReplyVia.choices, default=ReplyVia.CONSOLE)
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} #{self.pk}"
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    return f"tickets/{timezone.now():%Y/%m}/{secrets.token_hex(8)}/{filename}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE,
+                               related_name="attachments")
+    reply = models.ForeignKey(Reply, verbose_name=_("reply"), null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=255)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(_("type"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComplaintStep(models.Model):
+    """One of the five complaint steps, ticked with when, by whom and what was done."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="complaint_steps")
+    step = models.CharField(_("step"), max_length=12, choices=ComplaintStepCode.choices)
+    done_at = models.DateTimeField(_("done"), default=timezone.now)
+    done_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("complaint step")
+        verbose_name_plural = _("complaint steps")
+        constraints = [models.UniqueConstraint(fields=["ticket", "step"], name="complaint_step_once")]
+
+    def __str__(self) -> str:
+        return self.get_step_display()
+
+
+class WorkOrder(models.Model):
+    """A ticket dispatched to a responsible unit (派单), answered by that unit's people."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE,
+                               related_name="work_orders")
+    unit = models.ForeignKey(Department, verbose_name=_("responsible unit"), on_delete=models.PROTECT,
+                             related_name="work_orders")
+    instructions = models.TextField(_("instructions"), blank=True)
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(_("status"), max_length=10, choices=WorkOrderStatus.choices,
+                              default=WorkOrderStatus.OPEN)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(fields=["unit", "status", "due_at"], name="workorder_queue"),
+            models.Index(fields=["due_at"], name="workorder_overdue_pending",
+                         condition=Q(status="open", escalated_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} → {self.unit}"
+
+    def is_overdue(self, now: dt.datetime | None = None) -> bool:
+        return self.status == WorkOrderStatus.OPEN and (now or timezone.now()) > self.due_at
+
+
+class Escalation(models.Model):
+    """A breach raised to someone. One per ticket (or work order), target and level."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="escalations")
+    work_order = models.ForeignKey(WorkOrder, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    target = models.CharField(_("target"), max_length=16, choices=SlaTarget.choices)
+    level = models.PositiveSmallIntegerField(_("level"))
+    to_user = models.ForeignKey(User, verbose_name=_("escalated to"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="escalations_received")
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "target", "level"], condition=Q(work_order__isnull=True),
+                                    name="escalation_once"),
+            models.UniqueConstraint(fields=["work_order", "level"], condition=Q(work_order__isnull=False),
+                                    name="escalation_work_order_once"),
+        ]
+        indexes = [models.Index(fields=["to_user", "acknowledged_at"], name="escalation_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} {self.get_target_display()} L{self.level}"
+
+
+class ReturnVisit(models.Model):
+    """The call back after closing (回访): was it solved, how satisfied, 1–5."""
+
+    ticket = models.OneToOneField(Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE,
+                                  related_name="return_visit")
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(_("status"), max_length=10, choices=VisitStatus.choices,
+                              default=VisitStatus.PENDING)
+    assignee = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reached = models.BooleanField(_("customer reached"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("calls made"), default=0)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    flagged = models.BooleanField(_("flagged for review"), default=False)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("return visit")
+        verbose_name_plural = _("return visits")
+        indexes = [models.Index(fields=["status", "due_at"], name="visit_due")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} {self.get_status_display()}"
+
+
+class IdempotencyKey(models.Model):
+    """A client's retry key for POST /api/tickets: the same key answers the same ticket."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_once")]
+
+    def __str__(self) -> str:
+        return self.key

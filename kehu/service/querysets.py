@@ -1,0 +1,84 @@
+"""Filters and permission scoping of tickets: every view and API call goes through here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from kehu.accounts.models import DataScope
+from kehu.service.choices import OPEN_STATUSES
+
+if TYPE_CHECKING:
+    from kehu.accounts.models import User
+
+SORTABLE = {"resolution_due", "-resolution_due", "created_at", "-created_at", "id", "-id", "priority"}
+
+
+class TicketQuerySet(models.QuerySet):
+    def open(self) -> TicketQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def visible_to(self, user: User) -> TicketQuerySet:
+        """Tickets within the user's data scope (the same role policy as customers).
+
+        Everyone also sees what they took or were given, and a responsible unit's people
+        see the tickets dispatched to their unit.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.policy().data_scope == DataScope.ALL:
+            return self
+        return self.filter(self._scope(user) | self._dispatched_to(user))
+
+    def _scope(self, user: User) -> Q:
+        scope = user.policy().data_scope
+        if scope == DataScope.SUBORDINATES:
+            people = user.subordinate_ids()
+            return Q(assignee_id__in=people) | Q(created_by_id__in=people) | Q(customer__owner_id__in=people)
+        mine = Q(assignee_id=user.pk) | Q(created_by_id=user.pk) | Q(customer__owner_id=user.pk)
+        if scope == DataScope.SELF or user.department_id is None:
+            return mine
+        teams = [user.department_id] if scope == DataScope.DEPARTMENT else user.department.tree_ids()
+        return mine | Q(team_id__in=teams) | Q(assignee__department_id__in=teams)
+
+    def _dispatched_to(self, user: User) -> Q:
+        from kehu.service.models import WorkOrder
+
+        if user.department_id is None:
+            return Q(pk__in=[])
+        return Q(Exists(WorkOrder.objects.filter(ticket_id=OuterRef("pk"), unit_id=user.department_id)))
+
+    def filtered(self, *, status: str = "", kind: str = "", channel: str = "", grade: str = "",
+                 assignee: int | None = None, team: int | None = None, customer: int | None = None,
+                 breached: bool | None = None, open_only: bool = False) -> TicketQuerySet:
+        qs = self
+        if open_only:
+            qs = qs.open()
+        for name, value in (("status", status), ("kind", kind), ("channel", channel), ("grade__code", grade)):
+            if value:
+                qs = qs.filter(**{name: value})
+        for name, ident in (("assignee_id", assignee), ("team_id", team), ("customer_id", customer)):
+            if ident is not None:
+                qs = qs.filter(**{name: ident})
+        if breached is not None:
+            either = Q(resolution_breached=True) | Q(first_response_breached=True)
+            qs = qs.filter(either if breached else ~either)
+        return qs
+
+    def ordered(self, sort: str) -> TicketQuerySet:
+        if sort == "priority":
+            # urgent first, then by due time
+            order = models.Case(
+                *(models.When(priority=p, then=models.Value(i)) for i, p in
+                  enumerate(("urgent", "high", "normal", "low"))),
+                output_field=models.IntegerField(),
+            )
+            return self.order_by(order, "resolution_due", "id")
+        if sort not in SORTABLE:
+            sort = "-id"
+        if sort.lstrip("-") == "resolution_due":
+            return self.order_by(models.F("resolution_due").asc(nulls_last=True) if sort[0] != "-"
+                                 else models.F("resolution_due").desc(nulls_last=True), "id")
+        return self.order_by(sort)
