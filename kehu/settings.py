@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kehu.accounts",
     "kehu.customers",
     "kehu.service",
+    "kehu.channels.email",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("kehu.customers.urls")),
+    path("service/", include("kehu.service.urls")),
+    path("help/", include("kehu.service.public_urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     # Anything else under /api/ answers JSON too, never Django's HTML 404 page.

@@ -55,11 +55,12 @@ def next_ticket_number(now: Any = None) -> str:
     return f"T{day:%Y%m%d}{last:05d}"
 
 
-def _resolve_links(cleaned: dict[str, Any], by: User) -> dict[str, Any]:
+def _resolve_links(cleaned: dict[str, Any], by: User | None) -> dict[str, Any]:
     """Turn ids into visible objects, or say which one is not there."""
     errors: dict[str, str] = {}
     found: dict[str, Any] = {}
-    customers = Customer.objects.visible_to(by)
+    # Requests without a signed-in user (mail, the public page) may link to any customer.
+    customers = Customer.objects.visible_to(by) if by is not None else Customer.objects.alive()
     if "customer_id" in cleaned:
         found["customer"] = customers.filter(pk=cleaned["customer_id"]).first()
         if found["customer"] is None:
@@ -82,7 +83,8 @@ def _resolve_links(cleaned: dict[str, Any], by: User) -> dict[str, Any]:
             if found[key] is None:
                 errors[f"{key}_id"] = _("Not found.")
     if "master_id" in cleaned:
-        found["master"] = Ticket.objects.visible_to(by).filter(pk=cleaned["master_id"], is_master=True).first()
+        tickets = Ticket.objects.visible_to(by) if by is not None else Ticket.objects.all()
+        found["master"] = tickets.filter(pk=cleaned["master_id"], is_master=True).first()
         if found["master"] is None:
             errors["master_id"] = _("No such master incident.")
     if errors:
@@ -126,7 +128,7 @@ def ticket_create(*, by: User | None, data: dict[str, Any], idempotency_key: str
     cleaned, errors = clean_ticket(data)
     if errors:
         raise InvalidInput(_("Some fields are not valid."), errors=errors)
-    links = _resolve_links(cleaned, by) if by is not None else {}
+    links = _resolve_links(cleaned, by)
     grade = _grade(data, cleaned["kind"])
     number = next_ticket_number()
     try:
