@@ -3,6 +3,7 @@ from django.contrib import admin
 from kehu.service.models import (
     CalendarDay,
     ComplaintGrade,
+    ReplyTemplate,
     SlaPolicy,
     Ticket,
     TicketCategory,
@@ -45,3 +46,9 @@ class TicketAdmin(admin.ModelAdmin):
     search_fields = ["number", "title"]
     raw_id_fields = ["customer", "contact", "assignee", "master", "merged_into", "created_by"]
     readonly_fields = ["number", "tracking_code"]
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name", "body"]

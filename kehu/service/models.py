@@ -408,3 +408,31 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ReplyTemplate(models.Model):
+    """A canned reply. Placeholders are replaced by name only ({customer.name},
+    {ticket.number}, {ticket.title}, {agent.name}); nothing else in the text is evaluated."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    body = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def render(self, *, ticket: Ticket, agent: User) -> str:
+        values = {
+            "{customer.name}": ticket.customer.name if ticket.customer else (ticket.caller_name or ""),
+            "{ticket.number}": ticket.number,
+            "{ticket.title}": ticket.title,
+            "{agent.name}": str(agent),
+        }
+        text = self.body
+        for placeholder, value in values.items():
+            text = text.replace(placeholder, value)
+        return text
