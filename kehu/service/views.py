@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kehu.core.errors import ServiceError
-from kehu.core.phones import mask_phone, try_normalize_phone
+from kehu.core.phones import mask_email, mask_phone, try_normalize_phone
 from kehu.customers.models import Customer, FollowUp
 from kehu.service import services
 from kehu.service.choices import (
@@ -194,9 +194,12 @@ def _customer_summary(request: HttpRequest, customer: Customer) -> dict[str, Any
 def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = _get_ticket(request, ticket_id)
     hidden = not ticket.reporter_visible_to(request.user)
+    masked = bool(ticket.customer and ticket.created_by_id != request.user.pk and ticket.customer.masks_for(request.user))
     steps = {s.step: s for s in ticket.complaint_steps.select_related("done_by")}
     return render(request, "service/ticket.html", {
         "ticket": ticket, "reporter_hidden": hidden, "now": timezone.now(),
+        "caller_phone": mask_phone(ticket.caller_phone) if masked else ticket.caller_phone,
+        "caller_email": mask_email(ticket.caller_email) if masked else ticket.caller_email,
         "summary": _customer_summary(request, ticket.customer) if ticket.customer and not hidden else None,
         "replies": list(ticket.replies.select_related("author").prefetch_related("attachments")),
         "attachments": list(ticket.attachments.filter(reply__isnull=True)),

@@ -47,10 +47,12 @@ class Escalator:
         self.any_manager = next(iter(self.manager_by_dept.values()), None)
 
     def supervisor(self, team_id: int | None, assignee_id: int | None) -> int | None:
+        """The team's leader, else the assignee's superior, else a manager: a breach always reaches someone."""
         team = self.teams.get(team_id) if team_id else None
         if team is not None and team.leader_id and team.leader_id != assignee_id:
             return team.leader_id
-        return self.superiors.get(assignee_id) if assignee_id else None
+        superior = self.superiors.get(assignee_id) if assignee_id else None
+        return superior or self.manager(team_id)
 
     def manager(self, team_id: int | None) -> int | None:
         """The first manager found walking up from the team; any manager otherwise."""

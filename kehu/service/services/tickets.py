@@ -41,18 +41,23 @@ ANSWERED_ON_CONTACT = (TicketChannel.PHONE, TicketChannel.WALK_IN)
 def next_ticket_number(now: Any = None) -> str:
     """T + local date + the day's sequence, e.g. T2026112200042.
 
-    One counter row per day; the UPDATE locks it until commit, so two requests never
-    get the same number. A failed request leaves a gap, as paper ledgers do.
+    One counter row per day, incremented in its own short transaction: the UPDATE locks
+    the row until commit, so two requests never get the same number, and the lock is not
+    held while the ticket is written. A failed request leaves a gap, as paper ledgers do.
     """
     day = timezone.localdate(now or timezone.now())
+    with transaction.atomic():  # the increment and the read must see the same row version
+        return f"T{day:%Y%m%d}{_increment(day):05d}"
+
+
+def _increment(day: Any) -> int:
     if not TicketCounter.objects.filter(day=day).update(last=F("last") + 1):
         try:
             with transaction.atomic():
                 TicketCounter.objects.create(day=day, last=1)
         except IntegrityError:
             TicketCounter.objects.filter(day=day).update(last=F("last") + 1)
-    last = TicketCounter.objects.filter(day=day).values_list("last", flat=True).get()
-    return f"T{day:%Y%m%d}{last:05d}"
+    return TicketCounter.objects.filter(day=day).values_list("last", flat=True).get()
 
 
 def _resolve_links(cleaned: dict[str, Any], by: User | None) -> dict[str, Any]:
