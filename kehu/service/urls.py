@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kehu.service import views
+from kehu.service import reports, views
 
 app_name = "service"
 urlpatterns = [
@@ -25,4 +25,6 @@ urlpatterns = [
     path("work-orders/<int:order_id>/answer/", views.work_order_answer, name="work_order_answer"),
     path("escalations/<int:escalation_id>/ack/", views.escalation_ack, name="escalation_ack"),
     path("visits/", views.return_visits, name="visits"),
+    path("reports/", reports.report_page, name="reports"),
+    path("reports/export/", reports.report_export, name="reports_export"),
 ]
