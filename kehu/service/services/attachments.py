@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from kehu.accounts.models import User
@@ -29,7 +30,7 @@ def attachment_problem(name: str, size: int) -> str:
     """What is wrong with a file, in the user's language, or '' when it may be kept."""
     limit = settings.KEHU_MAX_ATTACHMENT_BYTES
     if size > limit:
-        return _("“%(name)s” is larger than %(mb)d MB.") % {"name": name, "mb": limit // (1024 * 1024)}
+        return _("“%(name)s” is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(limit)}
     if size == 0:
         return _("“%(name)s” is empty.") % {"name": name}
     ext = PurePath(name).suffix.lower()

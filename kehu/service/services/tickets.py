@@ -171,7 +171,7 @@ def _insert_ticket(*, by: User | None, cleaned: dict[str, Any], links: dict[str,
                changes={"number": [None, number], "kind": [None, ticket.kind], "channel": [None, ticket.channel]})
     if ticket.description:
         Reply.objects.create(ticket=ticket, author=by if via == ReplyVia.CONSOLE else None, body=ticket.description,
-                             author_name=ticket.caller_name, via=via, created_at=now)
+                             author_name="" if ticket.anonymous else ticket.caller_name, via=via, created_at=now)
     return ticket
 
 
