@@ -189,3 +189,13 @@ EMAIL_HOST_USER = os.environ.get("KEHU_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("KEHU_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("KEHU_SMTP_TLS", False)
 EMAIL_TIMEOUT = 10
+# Incoming mail (kehu mail receive / poll; docs/email.md).
+KEHU_MAIL_TICKET_KIND = os.environ.get("KEHU_MAIL_TICKET_KIND", "inquiry")
+KEHU_MAIL_AUTO_REPLY = _env_bool("KEHU_MAIL_AUTO_REPLY", True)
+KEHU_MAIL_AUTO_REPLY_TEXT = os.environ.get("KEHU_MAIL_AUTO_REPLY_TEXT", "")
+KEHU_MAIL_AUTO_REPLY_PER_HOUR = int(os.environ.get("KEHU_MAIL_AUTO_REPLY_PER_HOUR", "5"))
+KEHU_MAIL_MAX_MESSAGE_BYTES = int(os.environ.get("KEHU_MAIL_MAX_MESSAGE_BYTES", str(50 * 1024 * 1024)))
+KEHU_MAIL_IMAP_HOST = os.environ.get("KEHU_MAIL_IMAP_HOST", "")
+KEHU_MAIL_IMAP_USER = os.environ.get("KEHU_MAIL_IMAP_USER", "")
+KEHU_MAIL_IMAP_SSL = _env_bool("KEHU_MAIL_IMAP_SSL", True)
+KEHU_MAIL_IMAP_FOLDER = os.environ.get("KEHU_MAIL_IMAP_FOLDER", "INBOX")

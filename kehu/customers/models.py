@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -125,6 +126,8 @@ class Customer(models.Model):
         verbose_name_plural = _("customers")
         ordering = ["-id"]
         indexes = [
+            # Incoming mail finds the customer by sender address, in any letter case.
+            models.Index(Lower("email"), name="customer_email_lower"),
             models.Index(fields=["owner", "-id"], name="customer_owner_id"),
             models.Index(fields=["team", "-id"], name="customer_team_id"),
             models.Index(fields=["value_tier", "-id"], name="customer_tier_id"),
@@ -193,6 +196,7 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-is_decision_maker", "id"]
+        indexes = [models.Index(Lower("email"), name="contact_email_lower")]
 
     def __str__(self) -> str:
         return self.name

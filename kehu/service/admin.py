@@ -27,6 +27,10 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "grade", "tier", "first_response_minutes", "resolution_minutes", "clock"]
     list_filter = ["kind", "clock"]
 
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        forget_calendar()
+
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):

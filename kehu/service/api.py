@@ -93,8 +93,9 @@ def create_ticket(request: HttpRequest, payload: TicketIn,
     data = payload.dict()
     ticket, _created = services.ticket_create(by=request.user, data=data, idempotency_key=idempotency_key,
                                               via=ReplyVia.API)
-    # A replay answers exactly as the first request did.
-    return Status(201, _fresh(request, ticket))
+    # A replay answers exactly as the first request did. A new ticket holds its related
+    # objects already, so it is answered without reading it back.
+    return Status(201, ticket_out(ticket, request.user) if _created else _fresh(request, ticket))
 
 
 class TicketFilters(Schema):

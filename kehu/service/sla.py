@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -13,7 +14,7 @@ from kehu.engines.business_time import BusinessCalendar, add_clock_minutes
 from kehu.service.choices import SlaClock
 
 CALENDAR_TTL_SECONDS = 60.0
-_calendar_cache: dict[str, tuple[float, BusinessCalendar]] = {}
+_calendar_cache: dict[str, tuple[float, Any]] = {}
 
 
 def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
@@ -52,6 +53,19 @@ def forget_calendar(**kwargs: object) -> None:
     _calendar_cache.clear()
 
 
+def _policies() -> list[Any]:
+    """All SLA policies, kept with the calendar: a handful of rows read on every new ticket."""
+    hit = _calendar_cache.get("policies")
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < CALENDAR_TTL_SECONDS:
+        return hit[1]
+    from kehu.service.models import SlaPolicy
+
+    policies = list(SlaPolicy.objects.all())
+    _calendar_cache["policies"] = (now, policies)
+    return policies
+
+
 @dataclass(frozen=True)
 class Deadlines:
     first_response_due: dt.datetime
@@ -85,10 +99,8 @@ def deadlines(start: dt.datetime, *, first_response_minutes: int, resolution_min
 
 def policy_for(*, kind: str, grade_id: int | None, tier: str):  # -> SlaPolicy | None
     """The most specific policy matching kind × grade × tier (empty fields match any)."""
-    from kehu.service.models import SlaPolicy
-
     candidates = [
-        p for p in SlaPolicy.objects.all()
+        p for p in _policies()
         if p.kind in ("", kind) and p.grade_id in (None, grade_id) and p.tier in ("", tier)
     ]
     return max(candidates, key=lambda p: (p.specificity(), -p.pk), default=None)

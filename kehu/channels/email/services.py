@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -220,12 +221,14 @@ def _customer_link(address: str) -> dict[str, int]:
     """The customer (or contact) whose e-mail address sent the mail; none when unknown."""
     if not address:
         return {}
-    customer_id = (Customer.objects.alive().filter(email__iexact=address).order_by("id")
-                   .values_list("pk", flat=True).first())
+    # Compared through Lower(email), the expression the e-mail indexes are built on.
+    wanted = address.lower()
+    customer_id = (Customer.objects.alive().alias(email_lower=Lower("email")).filter(email_lower=wanted)
+                   .order_by("id").values_list("pk", flat=True).first())
     if customer_id is not None:
         return {"customer_id": customer_id}
-    contact = (Contact.objects.filter(email__iexact=address, customer__deleted_at__isnull=True)
-               .order_by("id").values_list("pk", "customer_id").first())
+    contact = (Contact.objects.alias(email_lower=Lower("email"))
+               .filter(email_lower=wanted, customer__deleted_at__isnull=True).order_by("id").values_list("pk", "customer_id").first())
     return {"customer_id": contact[1], "contact_id": contact[0]} if contact else {}
 
 

@@ -311,7 +311,7 @@ def ticket_reply(*, ticket: Ticket, by: User | None, body: str, internal: bool =
             fields.append("status")
         transaction.on_commit(lambda: _send_reply_mail(reply.pk))
     ticket.save(update_fields=fields)
-    if from_customer and ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
+    if from_customer and not internal and ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
         ticket_reopen(ticket=ticket, by=None, reason=_("The customer wrote again."))
     log_action("ticket.replied", actor=by, obj=ticket, customer_id=ticket.customer_id,
                note=("internal" if internal else via))

@@ -1,13 +1,6 @@
 import pytest
 
 from kehu.customers.models import Customer
-from kehu.service.sla import forget_calendar
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar() -> None:
-    """The business calendar is cached per process; each test reads its own rows."""
-    forget_calendar()
 
 
 @pytest.fixture
