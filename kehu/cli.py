@@ -2,6 +2,7 @@
 
     kehu migrate | demo | serve | token create USERNAME | import customers FILE
     kehu export customers FILE | pool sweep | trash purge | sweep [--loop]
+    kehu sla sweep | mail receive|poll|ingest|quarantine|retry
 """
 
 from __future__ import annotations
