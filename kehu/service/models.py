@@ -205,6 +205,11 @@ class Ticket(models.Model):
         return reverse("service:ticket", args=[self.pk])
 
     @property
+    def url(self) -> str:
+        # Lists render hundreds of these; the path is fixed, so skip reverse() there.
+        return f"/service/tickets/{self.pk}/"
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 

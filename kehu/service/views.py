@@ -48,7 +48,7 @@ from kehu.service.models import Escalation, ReplyTemplate, ReturnVisit, Ticket, 
 from kehu.service.querysets import TicketQuerySet
 
 PAGE_SIZE = 50
-QUEUE_SIZE = 100
+QUEUE_SIZE = 50
 SORTS = [
     ("resolution_due", gettext_lazy("Due first")),
     ("priority", gettext_lazy("Priority")),
