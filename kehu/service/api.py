@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema, Status
+from ninja import File, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from kehu.accounts.models import Department, User
@@ -38,6 +40,7 @@ from kehu.service.schemas import (
     TicketPatch,
     WorkOrderOut,
 )
+from kehu.service.services.attachments import attachment_add, attachment_problem
 
 router = Router(tags=["tickets"])
 work_orders_router = Router(tags=["work orders"])
@@ -167,6 +170,27 @@ def add_reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Status:
                                   internal=payload.internal, via=ReplyVia.API)
     return Status(201, {"id": reply.pk, "author": reply.author_name, "body": reply.body,
                         "internal": reply.internal, "via": reply.via, "created_at": reply.created_at})
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    url: str
+
+
+@router.post("/{int:ticket_id}/attachments", response={201: AttachmentOut, 422: Message},
+             summary="Attach a file (multipart field `file`)")
+def add_attachment(request: HttpRequest, ticket_id: int, file: File[UploadedFile]) -> Status:
+    ticket = _get(request, ticket_id)
+    if file.size is not None and file.size > settings.KEHU_MAX_ATTACHMENT_BYTES:
+        # Refused before the content is read into memory.
+        raise InvalidInput(attachment_problem(file.name or "file", file.size), field="file")
+    a = attachment_add(ticket=ticket, name=file.name or "file", content=file.read(),
+                       content_type=file.content_type or "", by=request.user)
+    return Status(201, {"id": a.pk, "name": a.name, "size": a.size, "content_type": a.content_type,
+                        "url": a.file.url})
 
 
 @router.post("/{int:ticket_id}/accept", response={200: TicketOut, 409: Message})

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -46,6 +47,7 @@ from kehu.service.forms import (
 )
 from kehu.service.models import Escalation, ReplyTemplate, ReturnVisit, Ticket, WorkOrder
 from kehu.service.querysets import TicketQuerySet
+from kehu.service.services.attachments import attachment_add, attachment_problem, safe_filename
 
 PAGE_SIZE = 50
 QUEUE_SIZE = 50
@@ -247,8 +249,20 @@ def _form_or_fail(form: Any) -> dict[str, Any]:
 
 @_ticket_post
 def ticket_reply(request: HttpRequest, ticket: Ticket) -> str:
-    data = _form_or_fail(ReplyForm(request.POST))
-    services.ticket_reply(ticket=ticket, by=request.user, body=data["body"], internal=data["internal"])
+    """A reply or note, with files. Every file is checked before anything is saved."""
+    files = request.FILES.getlist("files")[:10]
+    problems = [p for p in (attachment_problem(safe_filename(f.name), f.size) for f in files) if p]
+    if problems:
+        raise ServiceError(" ".join(problems), field="files")
+    body = request.POST.get("body", "").strip()
+    if not body and files:
+        body = _("(files attached)")
+    data = _form_or_fail(ReplyForm({**request.POST.dict(), "body": body}))
+    with transaction.atomic():
+        reply = services.ticket_reply(ticket=ticket, by=request.user, body=data["body"], internal=data["internal"])
+        for f in files:
+            attachment_add(ticket=ticket, reply=reply, name=f.name, content=f.read(),
+                           content_type=f.content_type or "", by=request.user)
     return _("Note added.") if data["internal"] else _("Reply sent.")
 
 

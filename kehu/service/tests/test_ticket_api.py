@@ -163,3 +163,20 @@ def test_anonymous_reporter_is_hidden_from_other_agents(api_as, alice, carol, or
 
 def test_unauthenticated_is_401(client):
     assert client.post("/api/tickets", {}, content_type="application/json").status_code == 401
+
+
+def test_files_are_attached_and_bad_ones_refused(api_as, alice, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.KEHU_MAX_ATTACHMENT_BYTES = 1000
+    client = api_as(alice)
+    tid = create(client).json()["id"]
+    ok = client.client.post(f"/api/tickets/{tid}/attachments",
+                            {"file": SimpleUploadedFile("电表照片.jpg", b"x" * 500, content_type="image/jpeg")})
+    assert ok.status_code == 201 and ok.json()["name"] == "电表照片.jpg"
+    big = client.client.post(f"/api/tickets/{tid}/attachments", {"file": SimpleUploadedFile("big.pdf", b"x" * 2000)})
+    exe = client.client.post(f"/api/tickets/{tid}/attachments", {"file": SimpleUploadedFile("run.exe", b"MZ")})
+    assert big.status_code == 422 and "big.pdf" in big.json()["message"]
+    assert exe.status_code == 422 and ".exe" in exe.json()["message"]
+    assert Ticket.objects.get(pk=tid).attachments.count() == 1

@@ -104,3 +104,18 @@ def test_workbench_and_ticket_page_use_a_bounded_number_of_queries(web_as, alice
     with CaptureQueriesContext(connection) as page:
         client.get(f"/service/tickets/{ticket.pk}/")
     assert len(page) <= 25
+
+
+def test_a_reply_with_a_refused_file_saves_nothing(web_as, alice, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    ticket = new_ticket(alice)
+    client = web_as(alice)
+    before = ticket.replies.count()
+    page = client.post(f"/service/tickets/{ticket.pk}/reply/", {
+        "body": "见附件", "files": [SimpleUploadedFile("a.txt", b"hello"), SimpleUploadedFile("x.exe", b"MZ")]},
+        follow=True)
+    assert ".exe" in page.content.decode() and ticket.replies.count() == before
+    client.post(f"/service/tickets/{ticket.pk}/reply/", {"body": "见附件", "files": [SimpleUploadedFile("a.txt", b"hello")]})
+    assert ticket.replies.count() == before + 1 and ticket.attachments.get().name == "a.txt"
