@@ -109,9 +109,35 @@ def generate_tickets(*, count: int, seed: int | None, users: dict[str, User]) ->
             })
             _backdate(ticket, now - dt.timedelta(days=rng.uniform(0, 30) if i % 4 else rng.uniform(0, 2)))
             _progress(rng, ticket, agent, units, now)
+            _settle_times(rng, ticket, now)
             made += 1
     services.sla_sweep()
     return made + 1
+
+
+def _settle_times(rng: random.Random, ticket: Ticket, now: dt.datetime) -> None:
+    """Put what the services stamped "now" back at plausible moments after creation, so the
+    reports show a month of work: most tickets resolved within target, some late."""
+    ticket.refresh_from_db()
+    start = ticket.created_at
+    span = (ticket.resolution_due - start) if ticket.resolution_due else dt.timedelta(hours=8)
+    fields: dict[str, dt.datetime] = {}
+    if ticket.first_responded_at and ticket.first_responded_at > start + dt.timedelta(minutes=5):
+        fields["first_responded_at"] = start + dt.timedelta(minutes=rng.uniform(2, 50))
+    if ticket.resolved_at:
+        resolved = min(now, start + span * rng.choice([0.2, 0.4, 0.6, 0.8, 0.9, 1.3]))
+        fields["resolved_at"] = resolved
+        if ticket.closed_at:
+            fields["closed_at"] = min(now, resolved + dt.timedelta(hours=rng.uniform(1, 20)))
+    if fields:
+        Ticket.objects.filter(pk=ticket.pk).update(**fields)
+    for i, step in enumerate(ticket.complaint_steps.order_by("id")):
+        ticket.complaint_steps.filter(pk=step.pk).update(done_at=start + dt.timedelta(minutes=3 + 4 * i))
+    closed = fields.get("closed_at")
+    if closed:
+        ReturnVisit.objects.filter(ticket=ticket).update(due_at=closed + dt.timedelta(days=1))
+        ReturnVisit.objects.filter(ticket=ticket, done_at__isnull=False).update(
+            done_at=min(now, closed + dt.timedelta(days=1, hours=2)))
 
 
 def _incident(rng: random.Random, agents: list[User], now: dt.datetime) -> Ticket:
