@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TicketKind(models.TextChoices):
@@ -85,7 +86,7 @@ class SlaTarget(models.TextChoices):
 
 
 class WorkOrderStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("work order", "Open")
     ANSWERED = "answered", _("Answered")
     CANCELLED = "cancelled", _("Cancelled")
 

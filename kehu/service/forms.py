@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kehu.accounts.models import Department
 from kehu.customers.forms import ServiceForm
@@ -25,7 +26,7 @@ class TicketForm(ServiceForm):
     caller_name = forms.CharField(label=_("Caller"), required=False, max_length=240)
     caller_email = forms.CharField(label=_("Caller e-mail"), required=False, max_length=1000)
     customer_id = forms.IntegerField(label=_("Customer"), required=False, widget=forms.HiddenInput)
-    title = forms.CharField(label=_("Title"), required=False, max_length=800)
+    title = forms.CharField(label=pgettext_lazy("ticket", "Title"), required=False, max_length=800)
     description = forms.CharField(label=_("What the customer says"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 5}))
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kehu.accounts.models import Department, User
 from kehu.customers.choices import ValueTier
@@ -78,7 +79,7 @@ class SlaPolicy(models.Model):
     resolution_minutes = models.PositiveIntegerField(_("resolution within (minutes)"))
     clock = models.CharField(_("clock"), max_length=10, choices=SlaClock.choices, default=SlaClock.BUSINESS)
     warn_percent = models.PositiveSmallIntegerField(
-        _("warn at (% of the target used)"), default=75,
+        _("warning threshold (percent of the target used)"), default=75,
     )
     escalate_again_minutes = models.PositiveIntegerField(
         _("escalate to the manager after (minutes past breach)"), default=240,
@@ -129,7 +130,7 @@ class Ticket(models.Model):
                               on_delete=models.PROTECT)
     category = models.ForeignKey(TicketCategory, verbose_name=_("category"), null=True, blank=True,
                                  on_delete=models.SET_NULL, db_index=False)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("ticket", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="tickets", db_index=False)
@@ -187,6 +188,9 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status", "resolution_due"], name="ticket_queue"),
             models.Index(fields=["team", "status", "resolution_due"], name="ticket_team_queue"),
             models.Index(fields=["status", "resolution_due"], name="ticket_status_due"),
+            # Requests nobody has taken yet, in due order: the workbench's second list.
+            models.Index(fields=["resolution_due"], name="ticket_unassigned_due",
+                         condition=Q(assignee__isnull=True)),
             models.Index(fields=["customer", "-id"], name="ticket_customer"),
             models.Index(fields=["created_at"], name="ticket_created"),
             # The SLA sweep reads only tickets that have not yet breached or been warned.
@@ -368,7 +372,8 @@ class Escalation(models.Model):
             models.UniqueConstraint(fields=["work_order", "level"], condition=Q(work_order__isnull=False),
                                     name="escalation_work_order_once"),
         ]
-        indexes = [models.Index(fields=["to_user", "acknowledged_at"], name="escalation_inbox")]
+        # A manager may receive thousands; the inbox reads the newest 50 straight off the index.
+        indexes = [models.Index(fields=["to_user", "acknowledged_at", "-created_at"], name="escalation_inbox")]
 
     def __str__(self) -> str:
         return f"{self.ticket.number} {self.get_target_display()} L{self.level}"
