@@ -176,6 +176,14 @@ class Ticket(models.Model):
     related = models.ManyToManyField("self", verbose_name=_("related tickets"), blank=True, symmetrical=True)
     tracking_code = models.CharField(max_length=10, unique=True, default=_tracking_code, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Whether the status is one of the open ones, kept by the database itself. Queues filter
+    # on it so one index range holds every open ticket in due order; `status IN (4 values)`
+    # made SQLite sort the whole queue (0.5 s at a million open tickets).
+    still_open = models.GeneratedField(
+        expression=models.Case(models.When(status__in=OPEN_STATUSES, then=models.Value(True)),
+                               default=models.Value(False)),
+        output_field=models.BooleanField(), db_persist=True, verbose_name=_("open"),
+    )
 
     objects = TicketQuerySet.as_manager()
 
@@ -185,13 +193,16 @@ class Ticket(models.Model):
         ordering = ["-id"]
         indexes = [
             # The agent's queue: my open tickets by due time.
-            models.Index(fields=["assignee", "status", "resolution_due"], name="ticket_queue"),
-            models.Index(fields=["team", "status", "resolution_due"], name="ticket_team_queue"),
+            models.Index(fields=["assignee", "still_open", "resolution_due"], name="ticket_queue"),
+            models.Index(fields=["team", "still_open", "resolution_due"], name="ticket_team_queue"),
+            models.Index(fields=["still_open", "resolution_due"], name="ticket_open_due"),
             models.Index(fields=["status", "resolution_due"], name="ticket_status_due"),
             # Requests nobody has taken yet, in due order: the workbench's second list.
-            models.Index(fields=["resolution_due"], name="ticket_unassigned_due",
+            models.Index(fields=["still_open", "resolution_due"], name="ticket_unassigned_due",
                          condition=Q(assignee__isnull=True)),
             models.Index(fields=["customer", "-id"], name="ticket_customer"),
+            # The few master incidents, offered on every ticket page.
+            models.Index(fields=["-id"], name="ticket_masters", condition=Q(is_master=True)),
             models.Index(fields=["created_at"], name="ticket_created"),
             # The SLA sweep reads only tickets that have not yet breached or been warned.
             models.Index(fields=["resolution_due"], name="ticket_resolution_pending",

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kehu.accounts.models import Department, Role, User
-from kehu.service.choices import OPEN_STATUSES, SlaTarget, WorkOrderStatus
+from kehu.service.choices import SlaTarget, WorkOrderStatus
 from kehu.service.models import Escalation, SlaPolicy, Ticket, WorkOrder
 
 CHUNK = 5000
@@ -78,7 +78,7 @@ def sla_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
     escalator = Escalator()
-    open_tickets = Ticket.objects.filter(status__in=OPEN_STATUSES)
+    open_tickets = Ticket.objects.open()
 
     warn = open_tickets.filter(warned=False, resolved_at__isnull=True, resolution_warn_at__lte=now)
     result.warned = warn.update(warned=True)
