@@ -28,16 +28,26 @@ _ROWS_PER_VALUE: dict[str, dict[str, int]] = {
     "customers_ledgerentry": {"customer_id": 5},
     "customers_equipment": {"customer_id": 2},
     "core_auditentry": {"customer_id": 5, "at": 1},
+    "service_ticket": {
+        "assignee_id": 5000, "team_id": 200_000, "still_open": 500_000, "status": 250_000, "customer_id": 5,
+        "created_at": 1, "number": 1, "tracking_code": 1, "master_id": 1_000_000, "grade_id": 250_000,
+    },
+    "service_escalation": {"ticket_id": 2, "to_user_id": 1000, "work_order_id": 1},
+    "service_workorder": {"ticket_id": 1, "unit_id": 10_000},
 }
+# Partial indexes hold only what still waits for something (an SLA step, a master incident),
+# a small share of the table.
+_PARTIAL_ROWS = 1000
 
 
-def _index_columns(cursor: Any, table: str) -> dict[str, list[str]]:
+def _index_columns(cursor: Any, table: str) -> dict[str, tuple[list[str], bool]]:
+    """Each index's columns, and whether it is partial."""
     cursor.execute(f'PRAGMA index_list("{table}")')
-    names = [row[1] for row in cursor.fetchall()]
+    indexes = [(row[1], bool(row[4])) for row in cursor.fetchall()]
     columns = {}
-    for name in names:
+    for name, partial in indexes:
         cursor.execute(f'PRAGMA index_info("{name}")')
-        columns[name] = [row[2] for row in cursor.fetchall()]
+        columns[name] = ([row[2] for row in cursor.fetchall()], partial)
     return columns
 
 
@@ -54,9 +64,15 @@ def seed_sqlite_stats(using: str = "default", **kwargs: Any) -> None:
         for table, per_value in _ROWS_PER_VALUE.items():
             if table not in tables or table in analysed:
                 continue
-            for index, cols in _index_columns(cursor, table).items():
-                first = per_value.get(cols[0], 10) if cols else 10
-                stat = " ".join([str(_ROWS), str(first), *(["1"] * (len(cols) - 1))])
+            for index, (cols, partial) in _index_columns(cursor, table).items():
+                rows = _PARTIAL_ROWS if partial else _ROWS
+                # Rows sharing the first k columns: a later column narrows only as far as
+                # its own spread allows (open/closed narrows little; a due time, to one).
+                shares, current = [], rows
+                for col in cols or ["?"]:
+                    current = min(current, per_value.get(col, 1) if shares else per_value.get(col, 10))
+                    shares.append(str(current))
+                stat = " ".join([str(rows), *shares])
                 cursor.execute("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)", [table, index, stat])
         cursor.execute("ANALYZE sqlite_schema")  # reload the statistics into the planner
 

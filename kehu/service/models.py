@@ -209,6 +209,8 @@ class Ticket(models.Model):
                          condition=Q(resolution_breached=False, resolved_at__isnull=True)),
             models.Index(fields=["first_response_due"], name="ticket_response_pending",
                          condition=Q(first_response_breached=False, first_responded_at__isnull=True)),
+            models.Index(fields=["resolution_due"], name="ticket_manager_pending",
+                         condition=Q(escalation_level=1, resolution_breached=True)),
             models.Index(fields=["resolution_warn_at"], name="ticket_warn_pending",
                          condition=Q(warned=False, resolved_at__isnull=True)),
         ]
