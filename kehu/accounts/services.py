@@ -17,7 +17,8 @@ def token_create(*, user: User, name: str = "") -> str:
 
 
 def user_for_token(raw: str) -> User | None:
-    token = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(raw)).first()
+    # The department comes along: most handlers scope or stamp by it.
+    token = ApiToken.objects.select_related("user__department").filter(digest=ApiToken.hash(raw)).first()
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()

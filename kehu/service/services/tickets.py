@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,23 +41,20 @@ ANSWERED_ON_CONTACT = (TicketChannel.PHONE, TicketChannel.WALK_IN)
 def next_ticket_number(now: Any = None) -> str:
     """T + local date + the day's sequence, e.g. T2026112200042.
 
-    One counter row per day, incremented in its own short transaction: the UPDATE locks
-    the row until commit, so two requests never get the same number, and the lock is not
-    held while the ticket is written. A failed request leaves a gap, as paper ledgers do.
+    One counter row per day, bumped by a single upsert in its own short transaction: the
+    row stays locked until that commit, so two requests never get the same number, and
+    the lock is not held while the ticket is written. A failed request leaves a gap, as
+    paper ledgers do.
     """
     day = timezone.localdate(now or timezone.now())
-    with transaction.atomic():  # the increment and the read must see the same row version
-        return f"T{day:%Y%m%d}{_increment(day):05d}"
-
-
-def _increment(day: Any) -> int:
-    if not TicketCounter.objects.filter(day=day).update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                TicketCounter.objects.create(day=day, last=1)
-        except IntegrityError:
-            TicketCounter.objects.filter(day=day).update(last=F("last") + 1)
-    return TicketCounter.objects.filter(day=day).values_list("last", flat=True).get()
+    table = connection.ops.quote_name(TicketCounter._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("day", "last") VALUES (%s, 1) '
+            f'ON CONFLICT ("day") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"',
+            [connection.ops.adapt_datefield_value(day)],
+        )
+        return f"T{day:%Y%m%d}{cursor.fetchone()[0]:05d}"
 
 
 def _resolve_links(cleaned: dict[str, Any], by: User | None) -> dict[str, Any]:
