@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from operator import mul
 
 # GB 32100-2015: 18 characters from this alphabet, the last a check character.
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_VALUE = {c: i for i, c in enumerate(_USCC_ALPHABET)}  # imports check 100k codes
+_USCC_CHARS = frozenset(_USCC_ALPHABET)
 _NAME_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
@@ -20,9 +22,9 @@ def credit_code_problem(code: str) -> str:
     """'' if `code` is a valid unified social credit code, else what is wrong (English key)."""
     if len(code) != 18:
         return "length"
-    if any(c not in _USCC_VALUE for c in code):
+    if not _USCC_CHARS.issuperset(code):
         return "characters"
-    total = sum(_USCC_VALUE[c] * w for c, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
+    total = sum(map(mul, map(_USCC_VALUE.__getitem__, code[:17]), _USCC_WEIGHTS))
     check = (31 - total % 31) % 31
     return "" if _USCC_ALPHABET[check] == code[17] else "check"
 

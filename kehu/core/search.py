@@ -11,6 +11,7 @@ containing the fragment; callers confirm with a plain substring test.
 from __future__ import annotations
 
 import re
+from operator import add
 
 from kehu.core.identifiers import normalize_name
 
@@ -26,15 +27,16 @@ def index_terms(folded_name: str) -> str:
     """Space-separated terms to index for an already folded name (normalize_name)."""
     if not _ASCII_RUN.search(folded_name):
         # The common case, a name all in Chinese: one run, no regex (imports index 100k names).
+        # map(add, n, n[1:]) pairs each character with the next: the bigrams, in order.
         n = folded_name
-        return " ".join([*(n[i:i + 2] for i in range(len(n) - 1)), *dict.fromkeys(n)])
+        return " ".join([*map(add, n, n[1:]), *dict.fromkeys(n)])
     bigrams: list[str] = []
     singles: list[str] = []
     for run in _runs(folded_name):
         if run[0].isascii():
             bigrams.append(run)
             continue
-        bigrams.extend(run[i:i + 2] for i in range(len(run) - 1))
+        bigrams.extend(map(add, run, run[1:]))
         singles.extend(run)
     return " ".join([*bigrams, *dict.fromkeys(singles)])
 

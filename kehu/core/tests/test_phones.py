@@ -86,3 +86,45 @@ def test_masked_mobile_keeps_first_three_and_last_four_digits() -> None:
 def test_masked_email_keeps_first_letter_and_domain() -> None:
     assert mask_email("zhang.san@example.com") == "z***@example.com"
     assert mask_email("") == ""
+
+
+def normalize_phone_before(raw: str) -> str:
+    """normalize_phone as it was before its shortcut for 11 plain digits (the import's common case)."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", str(raw or "")).strip()
+    if not text:
+        raise PhoneError("empty")
+    text = re.sub(r"(转|分机|ext\.?|x)\s*\d+$", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"[\s\-–—()（）.·/]+", "", text)
+    if text.startswith("+"):
+        text = text[1:]
+        if not text.startswith("86"):
+            raise PhoneError("foreign")
+    if not (text.isascii() and text.isdigit()):
+        raise PhoneError("not digits")
+    international = False
+    mobile, landline, service = r"1[3-9]\d{9}", r"0[1-9]\d{8,10}", r"[48]00\d{7}"
+    if text.startswith("0086"):
+        text, international = text[4:], True
+    elif text.startswith("86") and len(text) in (12, 13, 14) and not re.fullmatch(mobile, text):
+        text, international = text[2:], True
+    if re.fullmatch(mobile, text) or re.fullmatch(service, text) or re.fullmatch(landline, text):
+        return text
+    if international and re.fullmatch(landline, "0" + text):
+        return "0" + text
+    raise PhoneError("unrecognised")
+
+
+@given(st.one_of(st.text(max_size=20), st.from_regex(r"[0-9]{9,13}", fullmatch=True),
+                 st.from_regex(r"1[0-9]{10}\n?", fullmatch=True), st.text("0123456789１３８ +-", max_size=14)))
+def test_the_shortcut_for_plain_mobiles_changes_no_answer(text: str) -> None:
+    assert try_normalize_phone(text) == (_or_empty(normalize_phone_before, text))
+
+
+def _or_empty(normalize: object, text: str) -> str:
+    try:
+        return normalize(text)  # type: ignore[operator]
+    except PhoneError:
+        return ""
