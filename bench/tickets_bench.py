@@ -58,6 +58,7 @@ def parse_args() -> argparse.Namespace:
 
 def intake(port: int, token: str, posts: int, clients: int) -> dict[str, object]:
     per_client = posts // clients
+    run = uuid.uuid4().hex[:6]  # tells this run's tickets from earlier ones in a reused database
     statuses: dict[int, int] = {}
     keys: set[str] = set()
     lock = threading.Lock()
@@ -72,7 +73,7 @@ def intake(port: int, token: str, posts: int, clients: int) -> dict[str, object]
             retry = sent and rng.random() < 0.1
             key = rng.choice(sent) if retry else uuid.uuid4().hex
             sent.append(key)
-            body = json.dumps({"kind": rng.choice(TICKET_KINDS), "channel": "api", "title": f"压测工单 {n}-{i}",
+            body = json.dumps({"kind": rng.choice(TICKET_KINDS), "channel": "api", "title": f"{run}压测工单 {n}-{i}",
                                "description": "客户来电反映问题，需要处理。", "phone": f"139{n:02d}{i:06d}"})
             status, _h, _b, _ms = http_.request("POST", "/api/tickets", {
                 "Authorization": f"Bearer {token}", "Content-Type": "application/json", "Idempotency-Key": key,
@@ -91,7 +92,7 @@ def intake(port: int, token: str, posts: int, clients: int) -> dict[str, object]
     seconds = time.perf_counter() - started
     from kehu.service.models import Ticket
 
-    created = Ticket.objects.filter(title__startswith="压测工单").count()
+    created = Ticket.objects.filter(title__startswith=f"{run}压测工单").count()
     return {"requests": per_client * clients, "seconds": round(seconds, 2),
             "requests_per_s": round(per_client * clients / seconds), "tickets_per_s": round(created / seconds),
             "statuses": statuses, "tickets": created, "distinct_keys": len(keys),
