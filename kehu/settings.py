@@ -109,6 +109,10 @@ else:
                 "timeout": 20,
                 "init_command": _SQLITE_PRAGMAS,
             },
+            # Keep each thread's connection: opening one and running the pragmas above cost
+            # a few milliseconds a request (one API client: 82 → 133 requests/s).
+            "CONN_MAX_AGE": None,
+            "CONN_HEALTH_CHECKS": True,
             # A file (not :memory:) so live-server tests share it; one per process so parallel
             # runs do not collide.
             "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")},
