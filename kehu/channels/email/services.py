@@ -245,7 +245,12 @@ def _open_ticket(mail: ParsedMail) -> tuple[Ticket, Reply | None]:
         **_customer_link(address),
     }
     ticket, _created = ticket_create(by=None, data=data, via=ReplyVia.EMAIL)
-    return ticket, ticket.replies.order_by("id").first()
+    first = ticket.replies.order_by("id").first()
+    if first is not None and mail.message_id:
+        # Our replies thread under it (In-Reply-To), so it must be findable on the thread.
+        first.message_id = mail.message_id[:255]
+        first.save(update_fields=["message_id"])
+    return ticket, first
 
 
 def _note(ticket: Ticket, body: str, *, message_id: str = "", author_name: str = "",

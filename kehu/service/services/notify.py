@@ -31,10 +31,17 @@ def send_reply_mail(reply_id: int) -> bool:
     if reply is None or not reply.ticket.caller_email:
         return False
     ticket = reply.ticket
+    message_id = f"<reply-{reply.pk}.{ticket.number}@{settings.KEHU_MAIL_DOMAIN}>"
+    headers = {"Message-ID": message_id}
+    # Thread under the customer's latest mail, so their mail program shows one conversation.
+    latest = (Reply.objects.filter(ticket=ticket, author__isnull=True, via=ReplyVia.EMAIL)
+              .exclude(message_id="").order_by("-created_at", "-id").values_list("message_id", flat=True).first())
+    if latest:
+        parent = latest if latest.startswith("<") else f"<{latest}>"
+        headers.update({"In-Reply-To": parent, "References": parent})
     message = EmailMessage(
         subject=reply_subject(ticket), body=reply.body, from_email=settings.KEHU_SERVICE_EMAIL,
-        to=[ticket.caller_email],
-        headers={"Message-ID": f"<reply-{reply.pk}.{ticket.number}@{settings.KEHU_MAIL_DOMAIN}>"},
+        to=[ticket.caller_email], headers=headers,
     )
     try:
         message.send()
@@ -42,4 +49,5 @@ def send_reply_mail(reply_id: int) -> bool:
         Reply.objects.create(ticket=ticket, body=f"E-mail to {ticket.caller_email} failed: {exc}",
                              internal=True, via=ReplyVia.SYSTEM)
         return False
+    Reply.objects.filter(pk=reply.pk, message_id="").update(message_id=message_id)
     return True

@@ -96,3 +96,22 @@ def test_the_same_mail_arriving_twice_at_once_makes_one_ticket(org, settings):
         thread.join(30)
     assert sorted(outcomes) == ["created", "duplicate"]
     assert Ticket.objects.count() == 1 and InboundMessage.objects.count() == 1
+
+
+def test_an_agents_reply_goes_out_threaded_and_the_answer_comes_back(receiver, smtp_sink, known_customer, org):
+    from kehu.service.services import ticket_reply
+
+    assert send(receiver, make_mail(subject="发票抬头", body="请改发票抬头", message_id="<q1@example.com>"))[0] == 250
+    ticket = Ticket.objects.get()
+    smtp_sink.wait_for(1)  # the auto-reply
+    reply = ticket_reply(ticket=ticket, by=org["alice"], body="已为您更正，请查收。")
+    mails = smtp_sink.wait_for(2)
+    out = mails[-1]
+    assert out["To"] == "zhang@example.com" and out["In-Reply-To"] == "<q1@example.com>"
+    assert f"[{ticket.number}]" in out["Subject"] and "已为您更正" in out.get_content()
+    reply.refresh_from_db()
+    assert reply.message_id == out["Message-ID"]
+    # The customer answers our reply: it lands on the same ticket.
+    assert send(receiver, make_mail(subject="Re: 发票抬头", body="收到，谢谢", in_reply_to=out["Message-ID"]))[0] == 250
+    assert Ticket.objects.count() == 1
+    assert ticket.replies.order_by("-id").first().body == "收到，谢谢"
