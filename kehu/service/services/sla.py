@@ -77,29 +77,30 @@ def sla_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     result = SweepResult()
     escalator = Escalator()
-    open_tickets = Ticket.objects.open()
-
-    result.first_response_breached = _breach(
-        escalator, now, SlaTarget.FIRST_RESPONSE,
-        where='NOT t."first_response_breached" AND t."first_responded_at" IS NULL AND t."first_response_due" <= %s',
-        flags='"first_response_breached" = %s', flag_params=[True])
-    result.resolution_breached = _breach(
-        escalator, now, SlaTarget.RESOLUTION,
-        where='NOT t."resolution_breached" AND t."resolved_at" IS NULL AND t."resolution_due" <= %s',
-        flags='"resolution_breached" = %s, "warned" = %s', flag_params=[True, True])
+    result.first_response_breached, result.resolution_breached, result.escalated_to_manager = \
+        _sweep_tickets(escalator, now)
     # After the breaches, which set `warned` too: a backlog is then written once, not twice.
-    warn = open_tickets.filter(warned=False, resolved_at__isnull=True, resolution_warn_at__lte=now)
+    warn = Ticket.objects.open().filter(warned=False, resolved_at__isnull=True, resolution_warn_at__lte=now)
     result.warned = warn.update(warned=True)
-    result.escalated_to_manager = _escalate_to_managers(escalator, now)
     result.work_orders_overdue = _overdue_work_orders(escalator, now)
     return result
 
 
-# The steps below are set-based: one INSERT … SELECT of the escalations and one UPDATE of
-# the flags per step, in one transaction. Row by row (chunks of 5,000 through the ORM) a
-# sweep that found half a million breaches at once took over two minutes; set-based it is
-# bounded by the database's own write speed. `who` is computed in SQL from a CASE built
+# The sweep is set-based: INSERT … SELECT of the escalations, then a few UPDATEs of the
+# flags, in one transaction. Row by row (chunks of 5,000 through the ORM) a sweep that found
+# half a million breaches at once took over two minutes. The escalations are chosen from
+# the flags as they stand, then the flags are set; a ticket that breaches its resolution
+# target has its first-response and manager flags folded into the same UPDATE, so a backlog
+# row is written once, not three times. Who hears of it is computed in SQL from a CASE built
 # from the (small) department tree.
+#
+# `still_open IS TRUE`, not "= true": an equality on still_open would lure SQLite's planner
+# onto the (still_open, due) index, a million rows, instead of the small "pending" indexes.
+OPEN = 't."still_open" IS TRUE'
+FIRST_RESPONSE_DUE = 'NOT t."first_response_breached" AND t."first_responded_at" IS NULL AND t."first_response_due" <= %s'
+RESOLUTION_DUE = 'NOT t."resolution_breached" AND t."resolved_at" IS NULL AND t."resolution_due" <= %s'
+MANAGER_DUE = 't."escalation_level" = 1 AND t."resolution_breached" AND t."resolution_due" <= {cutoff}'
+
 
 def _manager_case(escalator: Escalator, column: str) -> tuple[str, list[Any]]:
     """SQL for "the manager above this team" as a CASE over the department ids."""
@@ -122,77 +123,77 @@ def _supervisor_case(escalator: Escalator) -> tuple[str, list[Any]]:
     return sql, manager_params
 
 
-def _tables() -> dict[str, str]:
-    return {"ticket": Ticket._meta.db_table, "escalation": Escalation._meta.db_table,
-            "department": Department._meta.db_table, "user": User._meta.db_table}
-
-
-@transaction.atomic
-def _breach(escalator: Escalator, now: dt.datetime, target: str, *, where: str, flags: str,
-            flag_params: list[Any]) -> int:
-    """Escalate (level 1) and flag every open ticket matching `where` (one %s: now)."""
-    t = _tables()
-    at = connection.ops.adapt_datetimefield_value(now)
-    who_sql, who_params = _supervisor_case(escalator)
-    # IS TRUE, not "= true": an equality on still_open would lure SQLite's planner onto the
-    # (still_open, due) index, a million rows, instead of the small partial "pending" index.
-    open_sql = 't."still_open" IS TRUE'
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO "{t["escalation"]}" ("ticket_id", "work_order_id", "target", "level", "to_user_id", '
-            f'"created_at", "acknowledged_at") '
-            f'SELECT t."id", NULL, %s, 1, {who_sql}, %s, NULL FROM "{t["ticket"]}" t '
-            f'LEFT JOIN "{t["department"]}" d ON d."id" = t."team_id" '
-            f'LEFT JOIN "{t["user"]}" u ON u."id" = t."assignee_id" '
-            f"WHERE {open_sql} AND {where} ON CONFLICT DO NOTHING",
-            [target, *who_params, at, at],
-        )
-        cursor.execute(
-            f'UPDATE "{t["ticket"]}" SET {flags}, "updated_at" = %s, '
-            f'"escalation_level" = CASE WHEN "escalation_level" < 1 THEN 1 ELSE "escalation_level" END '
-            f"WHERE {open_sql.replace('t.', '')} AND {where.replace('t.', '')}",
-            [*flag_params, at, at],
-        )
-        return cursor.rowcount
-
-
-def _escalate_to_managers(escalator: Escalator, now: dt.datetime) -> int:
-    """Level 2: still unresolved a policy's `escalate_again_minutes` after the resolution breach.
-
-    One statement for all policies (the cut-off is a CASE over the policy): a statement per
-    policy read the whole pending index once per policy.
-    """
-    waits = dict(SlaPolicy.objects.values_list("pk", "escalate_again_minutes"))
+def _cutoff_case(now: dt.datetime) -> tuple[str, list[Any]]:
+    """The moment before which a breached ticket goes to the manager, per SLA policy."""
     adapt = connection.ops.adapt_datetimefield_value
     whens, params = [], []
-    for pk, minutes in waits.items():
+    for pk, minutes in SlaPolicy.objects.values_list("pk", "escalate_again_minutes"):
         whens.append("WHEN %s THEN %s")
         params += [pk, adapt(now - dt.timedelta(minutes=minutes))]
     params.append(adapt(now - dt.timedelta(minutes=DEFAULT_ESCALATE_AGAIN_MINUTES)))
-    cutoff = f'CASE t."sla_policy_id" {" ".join(whens)} ELSE %s END' if whens else "%s"
-    return _level_two(escalator, now, cutoff, params)
+    return (f'CASE t."sla_policy_id" {" ".join(whens)} ELSE %s END' if whens else "%s"), params
+
+
+def _untagged(sql: str) -> str:
+    """The same condition for an UPDATE, which has no table alias."""
+    return sql.replace('t."', '"')
+
+
+def _escalate(cursor: Any, *, target: str, level: int, who: tuple[str, list[Any]], where: str,
+              params: list[Any], at: Any) -> int:
+    t = {"ticket": Ticket._meta.db_table, "escalation": Escalation._meta.db_table,
+         "department": Department._meta.db_table, "user": User._meta.db_table}
+    cursor.execute(
+        f'INSERT INTO "{t["escalation"]}" ("ticket_id", "work_order_id", "target", "level", "to_user_id", '
+        f'"created_at", "acknowledged_at") '
+        f'SELECT t."id", NULL, %s, %s, {who[0]}, %s, NULL FROM "{t["ticket"]}" t '
+        f'LEFT JOIN "{t["department"]}" d ON d."id" = t."team_id" '
+        f'LEFT JOIN "{t["user"]}" u ON u."id" = t."assignee_id" '
+        f"WHERE {OPEN} AND {where} ON CONFLICT DO NOTHING",
+        [target, level, *who[1], at, *params],
+    )
+    return cursor.rowcount
 
 
 @transaction.atomic
-def _level_two(escalator: Escalator, now: dt.datetime, cutoff_sql: str, cutoff_params: list[Any]) -> int:
-    t = _tables()
+def _sweep_tickets(escalator: Escalator, now: dt.datetime) -> tuple[int, int, int]:
+    """(first responses breached, resolutions breached, escalated to a manager)."""
     at = connection.ops.adapt_datetimefield_value(now)
-    who_sql, who_params = _manager_case(escalator, 't."team_id"')
-    where = f't."still_open" IS TRUE AND t."escalation_level" = 1 AND t."resolution_breached" AND ' \
-            f't."resolution_due" <= {cutoff_sql}'
+    supervisor, manager = _supervisor_case(escalator), _manager_case(escalator, 't."team_id"')
+    cutoff_sql, cutoff = _cutoff_case(now)
+    manager_due = MANAGER_DUE.format(cutoff=cutoff_sql)
+    table = f'"{Ticket._meta.db_table}"'
     with connection.cursor() as cursor:
+        first = _escalate(cursor, target=SlaTarget.FIRST_RESPONSE, level=1, who=supervisor,
+                          where=FIRST_RESPONSE_DUE, params=[at], at=at)
+        resolution = _escalate(cursor, target=SlaTarget.RESOLUTION, level=1, who=supervisor,
+                               where=RESOLUTION_DUE, params=[at], at=at)
+        managers = _escalate(cursor, target=SlaTarget.RESOLUTION, level=2, who=manager,
+                             where=f'{RESOLUTION_DUE} AND t."resolution_due" <= {cutoff_sql}',
+                             params=[at, *cutoff], at=at)
+        managers += _escalate(cursor, target=SlaTarget.RESOLUTION, level=2, who=manager,
+                              where=manager_due, params=cutoff, at=at)
         cursor.execute(
-            f'INSERT INTO "{t["escalation"]}" ("ticket_id", "work_order_id", "target", "level", "to_user_id", '
-            f'"created_at", "acknowledged_at") '
-            f'SELECT t."id", NULL, %s, 2, {who_sql}, %s, NULL FROM "{t["ticket"]}" t '
-            f"WHERE {where} ON CONFLICT DO NOTHING",
-            [SlaTarget.RESOLUTION, *who_params, at, *cutoff_params],
+            f'UPDATE {table} SET "resolution_breached" = %s, "warned" = %s, "updated_at" = %s, '
+            f'"first_response_breached" = CASE WHEN {_untagged(FIRST_RESPONSE_DUE)} THEN %s '
+            f'ELSE "first_response_breached" END, '
+            f'"escalation_level" = CASE WHEN "resolution_due" <= {_untagged(cutoff_sql)} THEN 2 '
+            f'WHEN "escalation_level" < 1 THEN 1 ELSE "escalation_level" END '
+            f"WHERE {_untagged(OPEN)} AND {_untagged(RESOLUTION_DUE)}",
+            [True, True, at, at, True, *cutoff, at],
         )
         cursor.execute(
-            f'UPDATE "{t["ticket"]}" SET "escalation_level" = 2, "updated_at" = %s WHERE {where.replace("t.", "")}',
-            [at, *cutoff_params],
+            f'UPDATE {table} SET "first_response_breached" = %s, "updated_at" = %s, '
+            f'"escalation_level" = CASE WHEN "escalation_level" < 1 THEN 1 ELSE "escalation_level" END '
+            f"WHERE {_untagged(OPEN)} AND {_untagged(FIRST_RESPONSE_DUE)}",
+            [True, at, at],
         )
-        return cursor.rowcount
+        cursor.execute(
+            f'UPDATE {table} SET "escalation_level" = 2, "updated_at" = %s '
+            f"WHERE {_untagged(OPEN)} AND {_untagged(manager_due)}",
+            [at, *cutoff],
+        )
+    return first, resolution, managers
 
 
 def _overdue_work_orders(escalator: Escalator, now: dt.datetime) -> int:

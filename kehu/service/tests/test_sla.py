@@ -73,7 +73,7 @@ def test_breach_escalates_to_the_supervisor_then_the_manager(org, bob, carol, fr
 
 def test_the_sweep_is_idempotent(bob, inquiry_policy):
     with time_machine.travel(at(2026, 9, 30, 16, 0), tick=False):
-        web_request(bob)
+        ticket = web_request(bob)
     later = at(2026, 10, 9, 12, 0)
     first = sla_sweep(now=later)
     again = sla_sweep(now=later)
@@ -82,6 +82,10 @@ def test_the_sweep_is_idempotent(bob, inquiry_policy):
     assert (again.resolution_breached, again.first_response_breached, again.warned, again.escalated_to_manager) \
         == (0, 0, 0, 0)
     assert Escalation.objects.count() == 3
+    # All three reached in one sweep: the flags say so too.
+    ticket.refresh_from_db()
+    assert (ticket.first_response_breached, ticket.resolution_breached, ticket.warned, ticket.escalation_level) \
+        == (True, True, True, 2)
 
 
 def test_an_answered_or_resolved_ticket_does_not_breach(bob, inquiry_policy):
