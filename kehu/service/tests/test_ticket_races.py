@@ -57,3 +57,16 @@ def test_simultaneous_requests_get_distinct_numbers(live_server, alice):
     assert [status for status, _ in results] == [201] * 8, results
     numbers = [body["number"] for _, body in results]
     assert len(set(numbers)) == 8 and Ticket.objects.count() == 8
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writes_without_credentials_answer_401_over_real_http(live_server, alice):
+    """A real client sends no CSRF token; Django's test client hides that by skipping the check."""
+    for path in ("/api/tickets", "/api/customers"):
+        status, body = post(f"{live_server.url}{path}", "not-a-token", "k")
+        assert status == 401, body
+        request = urllib.request.Request(f"{live_server.url}{path}", data=b"{}", method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(request, timeout=30)
+        assert error.value.code == 401
