@@ -77,7 +77,3 @@ class VisitForm(ServiceForm):
 
 class AnswerForm(ServiceForm):
     answer = forms.CharField(label=_("What the unit did"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class OtherTicketForm(ServiceForm):
-    number = forms.CharField(label=_("Ticket number"), max_length=20)

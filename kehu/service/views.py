@@ -38,7 +38,6 @@ from kehu.service.forms import (
     AnswerForm,
     CloseForm,
     DispatchForm,
-    OtherTicketForm,
     ReplyForm,
     ResolveForm,
     StepForm,
@@ -215,7 +214,6 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
         "templates": [(t.name, t.render(ticket=ticket, agent=request.user)) for t in ReplyTemplate.objects.all()[:50]],
         "reply_form": ReplyForm(), "dispatch_form": DispatchForm(), "resolve_form": ResolveForm(
             initial={"solution": ticket.solution}), "close_form": CloseForm(), "visit_form": VisitForm(),
-        "other_form": OtherTicketForm(),
     })
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from kehu.accounts.models import Department, User
 from kehu.core.audit import log_action
-from kehu.core.errors import Conflict, InvalidInput, NotAllowed
+from kehu.core.errors import Conflict, InvalidInput
 from kehu.customers.models import Contact, Customer
 from kehu.service import sla
 from kehu.service.choices import (
@@ -205,11 +205,6 @@ def ticket_accept(*, ticket: Ticket, by: User) -> Ticket:
 def ticket_start(*, ticket: Ticket, by: User) -> Ticket:
     ticket = _locked(ticket)
     return _move(ticket, TicketStatus.IN_PROGRESS, by=by)
-
-
-def _check_can_work(ticket: Ticket, by: User) -> None:
-    if not Ticket.objects.visible_to(by).filter(pk=ticket.pk).exists():
-        raise NotAllowed(_("You cannot change this ticket."))
 
 
 @transaction.atomic
