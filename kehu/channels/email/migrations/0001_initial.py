@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('service', '0004_default_reply_templates'),
+        ('service', '0003_default_reply_templates'),
     ]
 
     operations = [

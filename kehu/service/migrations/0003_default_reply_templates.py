@@ -15,5 +15,5 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("service", "0003_reply_templates")]
+    dependencies = [("service", "0002_defaults")]
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
