@@ -55,6 +55,8 @@ class Limit:
 SUBMIT_LIMITS = (Limit("submit-10min", 5, 600), Limit("submit-day", 20, 86_400))
 PROOF_IP_LIMITS = (Limit("proof-ip", 10, 3600),)
 PROOF_CODE_LIMITS = (Limit("proof-code", 10, 3600),)
+# Replies on the tracking page: enough for a conversation, not for flooding a thread.
+REPLY_LIMITS = (Limit("reply-10min", 10, 600), Limit("reply-day", 60, 86_400))
 
 # Counters live in Django's cache. Settings define no CACHES, so that is LocMemCache: one per
 # process, so under `kehu serve` each worker counts on its own and a client may get up to
@@ -294,6 +296,13 @@ def track_reply(request: HttpRequest, code: str) -> HttpResponse:
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return _ticket_page(request, ticket, form)
+    if not count_hit(REPLY_LIMITS, client_ip(request)):
+        form.add_error("body", _("Too many messages from your connection. Please wait a few minutes; "
+                                 "your text is kept below."))
+        response = _ticket_page(request, ticket, form)
+        response.status_code = 429
+        response["Retry-After"] = str(REPLY_LIMITS[0].seconds)
+        return response
     try:
         # An anonymous reporter's name is not copied onto more records.
         ticket_reply(ticket=ticket, by=None, body=form.cleaned_data["body"], via=ReplyVia.PUBLIC,

@@ -11,7 +11,7 @@ from django.test import Client
 
 from kehu.service.choices import ReplyVia, TicketStatus
 from kehu.service.models import Attachment, Reply, Ticket
-from kehu.service.public import PROOF_CODE_LIMITS, SUBMIT_LIMITS, CappedUploadHandler
+from kehu.service.public import PROOF_CODE_LIMITS, REPLY_LIMITS, SUBMIT_LIMITS, CappedUploadHandler
 from kehu.service.services import ticket_reply, ticket_resolve
 
 pytestmark = pytest.mark.django_db
@@ -269,3 +269,17 @@ def test_the_code_lookup_form_leads_to_the_tracking_page(client):
     response = client.get("/help/track/", {"code": " abcd-ef12 34 "})
     assert response.status_code == 302 and response["Location"] == "/help/track/ABCDEF1234"
     assert "only letters and digits" in client.get("/help/track/", {"code": "<b>"}).content.decode()
+
+
+def test_replies_on_the_tracking_page_are_limited_and_keep_the_text(client):
+    away_from_window_edge(REPLY_LIMITS[0].seconds)
+    submit(client)
+    ticket = Ticket.objects.get()
+    visitor = proven_client(ticket.tracking_code, "13812345678")
+    url = f"/help/track/{ticket.tracking_code}/reply"
+    for n in range(REPLY_LIMITS[0].most):
+        assert visitor.post(url, {"body": f"补充说明 {n}"}).status_code == 302
+    refused = visitor.post(url, {"body": "第十一条留言"})
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert "Too many messages" in refused.content.decode() and "第十一条留言" in refused.content.decode()
+    assert not Reply.objects.filter(body="第十一条留言").exists()
