@@ -16,6 +16,7 @@ from kehu.accounts.models import User
 from kehu.core.errors import InvalidInput, NotAllowed
 from kehu.core.models import AuditEntry
 from kehu.core.phones import mask_email, mask_phone, try_normalize_phone
+from kehu.core.schemas import Message
 from kehu.customers import services
 from kehu.customers.models import Contact, Customer, FollowUp, Tag, ledger_totals
 from kehu.customers.schemas import (
@@ -40,12 +41,6 @@ COUNT_CAP = 10_000
 # Ids and page numbers beyond these cannot exist; SQLite fails on integers past 2**63.
 MAX_ID = 2**63 - 1
 MAX_PAGE = 1_000_000
-
-
-class Message(Schema):
-    message: str
-    field: str = ""
-    existing_id: int | None = None
 
 
 def user_ref(user: User | None) -> dict[str, Any] | None:

@@ -17,6 +17,7 @@ from pydantic import Field
 from kehu.accounts.models import Department, User
 from kehu.core.errors import InvalidInput
 from kehu.core.phones import mask_email, mask_phone
+from kehu.core.schemas import Message
 from kehu.service import services
 from kehu.service.choices import ComplaintStepCode, ReplyVia, WorkOrderStatus
 from kehu.service.models import ReturnVisit, Ticket, WorkOrder
@@ -44,12 +45,6 @@ from kehu.service.services.attachments import attachment_add, attachment_problem
 
 router = Router(tags=["tickets"])
 work_orders_router = Router(tags=["work orders"])
-
-
-class Message(Schema):
-    message: str
-    field: str = ""
-    existing_id: int | None = None
 
 
 def _ref(obj: Any) -> dict[str, Any] | None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 
 from django.conf import settings
@@ -223,8 +224,8 @@ class Ticket(models.Model):
 
     @property
     def url(self) -> str:
-        # Lists render hundreds of these; the path is fixed, so skip reverse() there.
-        return f"/service/tickets/{self.pk}/"
+        # Lists render hundreds of these: reverse() once, then fill in the id.
+        return _ticket_url_pattern().replace(_URL_ID, str(self.pk)) if self.pk else ""
 
     @property
     def is_open(self) -> bool:
@@ -252,6 +253,14 @@ class Ticket(models.Model):
             return True
         return user.pk == self.created_by_id or user.is_superuser or \
             user.role in settings.KEHU_REPORTER_VISIBLE_ROLES
+
+
+_URL_ID = "987654321"
+
+
+@functools.cache
+def _ticket_url_pattern() -> str:
+    return reverse("service:ticket", args=[int(_URL_ID)])
 
 
 class TicketCounter(models.Model):

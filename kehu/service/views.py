@@ -44,7 +44,14 @@ from kehu.service.forms import (
     TicketForm,
     VisitForm,
 )
-from kehu.service.models import Escalation, ReplyTemplate, ReturnVisit, Ticket, WorkOrder
+from kehu.service.models import (
+    ComplaintGrade,
+    Escalation,
+    ReplyTemplate,
+    ReturnVisit,
+    Ticket,
+    WorkOrder,
+)
 from kehu.service.querysets import TicketQuerySet
 from kehu.service.services.attachments import attachment_add, attachment_problem, safe_filename
 
@@ -126,8 +133,6 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     rows = list(_listed(qs).ordered(f["sort"] or "resolution_due")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
     query = request.GET.copy()
     query.pop("page", None)
-    from kehu.service.models import ComplaintGrade
-
     return render(request, "service/list.html", {
         "rows": rows[:PAGE_SIZE], "has_next": len(rows) > PAGE_SIZE, "page": page, "f": f,
         "query": query.urlencode(), "statuses": TicketStatus.choices, "kinds": TicketKind.choices,

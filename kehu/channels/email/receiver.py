@@ -21,8 +21,6 @@ from kehu.channels.email.services import IngestResult, mail_ingest
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_MESSAGE_BYTES = 50 * 1024 * 1024
-
 
 def _ingest_in_thread(raw: bytes) -> IngestResult:
     try:
@@ -64,6 +62,6 @@ class IngestHandler:
 
 def make_receiver(host: str = "127.0.0.1", port: int = 2525) -> Controller:
     """A started-on-demand SMTP server: call .start() and .stop()."""
-    limit = int(getattr(settings, "KEHU_MAIL_MAX_MESSAGE_BYTES", DEFAULT_MAX_MESSAGE_BYTES))
+    limit = int(settings.KEHU_MAIL_MAX_MESSAGE_BYTES)
     return Controller(IngestHandler(), hostname=host, port=port, data_size_limit=limit,
                       enable_SMTPUTF8=True, decode_data=False, ready_timeout=10)

@@ -235,7 +235,7 @@ def _customer_link(address: str) -> dict[str, int]:
 def _open_ticket(mail: ParsedMail) -> tuple[Ticket, Reply | None]:
     address = _valid_address(mail.sender_email)
     data = {
-        "kind": getattr(settings, "KEHU_MAIL_TICKET_KIND", "inquiry"),
+        "kind": settings.KEHU_MAIL_TICKET_KIND,
         "channel": TicketChannel.EMAIL,
         "title": (mail.subject or "").strip()[:200]
         or _("E-mail from %(sender)s") % {"sender": mail.sender_email[:150]},
@@ -284,18 +284,18 @@ def _attach_files(ticket: Ticket, reply: Reply | None, mail: ParsedMail, *, limi
 
 def auto_reply_allowed(mail: ParsedMail) -> bool:
     """Answer people, once in a while: never machines, lists, ourselves, or a flood from one sender."""
-    if not getattr(settings, "KEHU_MAIL_AUTO_REPLY", True) or mail.automatic:
+    if not settings.KEHU_MAIL_AUTO_REPLY or mail.automatic:
         return False
     if not _valid_address(mail.sender_email):
         return False
-    limit = int(getattr(settings, "KEHU_MAIL_AUTO_REPLY_PER_HOUR", 5))
+    limit = int(settings.KEHU_MAIL_AUTO_REPLY_PER_HOUR)
     since = timezone.now() - dt.timedelta(hours=1)
     recent = InboundMessage.objects.filter(sender=mail.sender_email, auto_replied_at__gte=since).count()
     return recent < limit
 
 
 def auto_reply_text(ticket: Ticket) -> str:
-    template = getattr(settings, "KEHU_MAIL_AUTO_REPLY_TEXT", "") or _(
+    template = settings.KEHU_MAIL_AUTO_REPLY_TEXT or _(
         "Hello,\n\nThank you for your message. We have registered it as request %(number)s "
         "(“%(title)s”) and will answer you as soon as we can.\n\nTo add anything, reply to this "
         "e-mail and keep [%(number)s] in the subject.\n\nThis is an automatic message."

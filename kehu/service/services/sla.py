@@ -4,7 +4,7 @@ open tickets: each step reads only rows whose flag is still unset (partial index
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -25,7 +25,6 @@ class SweepResult:
     resolution_breached: int = 0
     escalated_to_manager: int = 0
     work_orders_overdue: int = 0
-    details: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return (f"warned {self.warned}; first response breached {self.first_response_breached}; "

@@ -22,10 +22,6 @@ from kehu.channels.email.receiver import make_receiver
 from kehu.channels.email.services import mail_ingest, quarantine_retry
 
 
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
 class Command(BaseCommand):
     help = "E-mail channel: receive by SMTP, poll IMAP, take a mail from a pipe, retry quarantined mail."
 
@@ -35,15 +31,15 @@ class Command(BaseCommand):
         receive.add_argument("--host", default="127.0.0.1", help="Address to bind (default loopback).")
         receive.add_argument("--port", type=int, default=2525)
         poll = sub.add_parser("poll", help="Fetch unread mail from an IMAP mailbox and file it.")
-        poll.add_argument("--host", default=_setting("KEHU_MAIL_IMAP_HOST", ""))
+        poll.add_argument("--host", default=settings.KEHU_MAIL_IMAP_HOST)
         poll.add_argument("--port", type=int, default=0, help="Default 993 with --ssl, else 143.")
-        poll.add_argument("--user", default=_setting("KEHU_MAIL_IMAP_USER", ""))
+        poll.add_argument("--user", default=settings.KEHU_MAIL_IMAP_USER)
         poll.add_argument("--password", default="",
                           help="Better: the KEHU_IMAP_PASSWORD environment variable (not shown by ps).")
         poll.add_argument("--ssl", action=argparse.BooleanOptionalAction,
-                          default=_setting("KEHU_MAIL_IMAP_SSL", True),
+                          default=settings.KEHU_MAIL_IMAP_SSL,
                           help="IMAPS (default); --no-ssl for plain IMAP, e.g. on loopback.")
-        poll.add_argument("--folder", default=_setting("KEHU_MAIL_IMAP_FOLDER", "INBOX"))
+        poll.add_argument("--folder", default=settings.KEHU_MAIL_IMAP_FOLDER)
         poll.add_argument("--delete", action="store_true", help="Delete filed mail instead of marking it read.")
         poll.add_argument("--limit", type=int, default=200, help="At most this many mails per pass.")
         poll.add_argument("--loop", type=int, default=0, metavar="SECONDS", help="Poll again every SECONDS.")
