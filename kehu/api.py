@@ -130,6 +130,17 @@ def _register() -> None:
     api.add_router("/tickets", tickets_router)
     api.add_router("/work-orders", work_orders_router)
 
+    # Each of these routers declares its own paths (/assist, /csi, /staffing, …).
+    from kehu.assist.api import router as assist_router
+    from kehu.contact.api import router as contact_router
+    from kehu.knowledge.api import router as knowledge_router
+    from kehu.surveys.api import router as surveys_router
+
+    api.add_router("/", assist_router)
+    api.add_router("/", knowledge_router)
+    api.add_router("/", surveys_router)
+    api.add_router("/", contact_router)
+
 
 _register()
 

@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "kehu.customers",
     "kehu.service",
     "kehu.channels.email",
+    "kehu.knowledge",
+    "kehu.assist",
+    "kehu.surveys",
+    "kehu.contact",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,10 @@ urlpatterns = [
     path("customers/", include("kehu.customers.urls")),
     path("service/", include("kehu.service.urls")),
     path("help/", include("kehu.service.public_urls")),
+    path("knowledge/", include("kehu.knowledge.urls")),
+    path("assist/", include("kehu.assist.urls")),
+    path("surveys/", include("kehu.surveys.urls")),
+    path("contact/", include("kehu.contact.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     # Anything else under /api/ answers JSON too, never Django's HTML 404 page.
