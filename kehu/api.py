@@ -134,12 +134,14 @@ def _register() -> None:
     from kehu.assist.api import router as assist_router
     from kehu.contact.api import router as contact_router
     from kehu.knowledge.api import router as knowledge_router
+    from kehu.search.api import router as search_router
     from kehu.surveys.api import router as surveys_router
 
     api.add_router("/", assist_router)
     api.add_router("/", knowledge_router)
     api.add_router("/", surveys_router)
     api.add_router("/", contact_router)
+    api.add_router("/", search_router)
 
 
 _register()

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kehu.assist",
     "kehu.surveys",
     "kehu.contact",
+    "kehu.search",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("assist/", include("kehu.assist.urls")),
     path("surveys/", include("kehu.surveys.urls")),
     path("contact/", include("kehu.contact.urls")),
+    path("search/", include("kehu.search.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     # Anything else under /api/ answers JSON too, never Django's HTML 404 page.

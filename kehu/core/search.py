@@ -11,7 +11,10 @@ containing the fragment; callers confirm with a plain substring test.
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 from operator import add
+from typing import Any
 
 from kehu.core.identifiers import normalize_name
 
@@ -65,3 +68,61 @@ def tsquery(text: str) -> str:
     """A PostgreSQL tsquery literal (no parser involved, so no locale dependence)."""
     exact, prefix = query_terms(text)
     return " & ".join([*(f"'{t}'" for t in exact), *(f"'{t}':*" for t in prefix)])
+
+
+# --- Full text (tickets, knowledge): folded text, document terms, highlighting -----------
+
+_FOLD_NOISE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def fold_text(raw: str) -> str:
+    """Width, case and traditional characters folded: 'ＡＢＣ 電費' → 'abc 电费'.
+
+    OpenCC's t2s maps character for character (its phrase table keeps lengths), so a
+    position in the folded text is the same position in the original: highlighting
+    relies on it and checks it.
+    """
+    text = unicodedata.normalize("NFKC", str(raw or "")).casefold()
+    return _t2s().convert(_FOLD_NOISE.sub(" ", text))
+
+
+def _alnum_runs(folded: str) -> list[str]:
+    """ASCII words and runs of other letters, punctuation dropped (a bigram may span it)."""
+    out = []
+    for run in _runs(folded):
+        if not run[0].isascii() or not run.isalnum():
+            run = "".join(ch for ch in run if ch.isalnum())
+        if run:
+            out.append(run)
+    return out
+
+
+def document_terms(folded: str) -> str:
+    """Index terms of a long folded text: each distinct bigram, character and word once."""
+    bigrams: dict[str, None] = {}
+    singles: dict[str, None] = {}
+    for run in _alnum_runs(folded):
+        if run[0].isascii():
+            bigrams[run] = None
+            continue
+        bigrams.update(dict.fromkeys(map(add, run, run[1:])))
+        singles.update(dict.fromkeys(run))
+    return " ".join([*bigrams, *singles])
+
+
+def phrase_terms(phrase: str) -> list[str]:
+    """Terms every text containing `phrase` (folded) must have."""
+    terms: list[str] = []
+    for run in _alnum_runs(phrase):
+        if run[0].isascii():
+            terms.append(run)
+            continue
+        terms.extend(run if len(run) == 1 else map(add, run, run[1:]))
+    return list(dict.fromkeys(terms))

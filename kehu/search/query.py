@@ -1,0 +1,184 @@
+"""Reading the full-text index: matches, ranking, snippets, and the tolerant fallback.
+
+A query is split on spaces into phrases; a hit contains every phrase (after folding
+width, case and traditional characters). The index narrows the candidates to objects
+having every bigram of every phrase, a substring test on the folded text confirms, and
+ranking happens here in Python on at most CANDIDATES rows, newest first, so SQLite and
+PostgreSQL return the same hits in the same order. When nothing contains the phrases,
+the fallback ranks objects by how many of the query's bigrams they share.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from django.db import connections
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from kehu.core.search import fold_text, phrase_terms
+from kehu.search.indexing import SOURCES, Source, match_ids_sql
+
+CANDIDATES = 500  # newest matching objects ranked per kind
+FALLBACK_MIN_SHARE = 0.5  # of the query's bigrams a fallback hit must have, and at least
+FALLBACK_MIN_TERMS = 2  # this many: one shared bigram of a short query says little
+SNIPPET_BEFORE, SNIPPET_AFTER = 24, 80
+
+
+@dataclass
+class Hit:
+    kind: str
+    id: int
+    title: str
+    snippet: str  # HTML: escaped text with <mark> around the matches
+    url: str
+    score: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list[Hit]
+    fallback: bool  # True when nothing contained the phrases and the hits share bigrams
+    took_ms: float
+
+
+def phrases_of(query: str) -> list[str]:
+    return [p for p in dict.fromkeys(fold_text(query).split()) if phrase_terms(p)]
+
+
+def search(*, query: str, querysets: dict[str, QuerySet], limit: int = 20) -> Results:
+    """Hits over the given kinds; each queryset is already scoped to what the user may see."""
+    started = time.perf_counter()
+    phrases = phrases_of(query)
+    hits: list[Hit] = []
+    fallback = False
+    if phrases:
+        for kind, qs in querysets.items():
+            hits.extend(_exact(SOURCES[kind], qs, phrases))
+        if not hits:
+            fallback = True
+            for kind, qs in querysets.items():
+                hits.extend(_overlap(SOURCES[kind], qs, phrases))
+    hits.sort(key=lambda h: (-h.score, h.kind, -h.id))
+    return Results(query, hits[:limit], fallback, (time.perf_counter() - started) * 1000)
+
+
+def _match(source: Source, qs: QuerySet, terms: list[str], *, any_term: bool) -> QuerySet:
+    vendor = connections[qs.db].vendor
+    sql, params = match_ids_sql(source, vendor, terms, any_term=any_term)
+    return qs.filter(pk__in=RawSQL(sql, params))
+
+
+def _candidates(source: Source, qs: QuerySet) -> QuerySet:
+    return qs.order_by("-pk").values_list(
+        "pk", "search_document__folded_title", "search_document__folded_body"
+    )
+
+
+def _exact(source: Source, qs: QuerySet, phrases: list[str]) -> list[Hit]:
+    terms = list(dict.fromkeys(t for p in phrases for t in phrase_terms(p)))
+    qs = _match(source, qs, terms, any_term=False)
+    for phrase in phrases:
+        qs = qs.filter(Q(search_document__folded_title__contains=phrase)
+                       | Q(search_document__folded_body__contains=phrase))
+    scored = [(pk, _score(phrases, title, body)) for pk, title, body in _candidates(source, qs)[:CANDIDATES]]
+    return _hits(source, qs.model, scored, phrases)
+
+
+def _overlap(source: Source, qs: QuerySet, phrases: list[str]) -> list[Hit]:
+    wanted = set(t for p in phrases for t in phrase_terms(p) if len(t) > 1 or t.isascii())
+    if not wanted:
+        return []
+    qs = _match(source, qs, sorted(wanted), any_term=True)
+    scored = []
+    for pk, title, body in _candidates(source, qs)[:CANDIDATES]:
+        shared = sum(1 for t in wanted if t in title or t in body)
+        if shared >= FALLBACK_MIN_TERMS and shared / len(wanted) >= FALLBACK_MIN_SHARE:
+            scored.append((pk, round(10 * shared / len(wanted), 4)))
+    return _hits(source, qs.model, scored, phrases, fuzzy=True)
+
+
+def _score(phrases: list[str], title: str, body: str) -> float:
+    """Title matches weigh most; repeated body matches add less and less; short texts win ties."""
+    score = 0.0
+    for phrase in phrases:
+        score += 5.0 * (phrase in title) + math.log1p(min(body.count(phrase), 20))
+    return round(score / (1 + 0.1 * math.log1p(len(body))), 6)
+
+
+def _hits(source: Source, model: Any, scored: list[tuple[int, float]], phrases: list[str],
+          *, fuzzy: bool = False) -> list[Hit]:
+    if not scored:
+        return []
+    view = VIEWS[source.kind]
+    objects = model._base_manager.in_bulk([pk for pk, _ in scored])
+    hits = []
+    for pk, score in scored:
+        obj = objects.get(pk)
+        if obj is None:
+            continue
+        title, body, url, extra = view(obj)
+        marks = _marks(phrases, fuzzy)
+        hits.append(Hit(source.kind, pk, title, snippet(body or title, marks), url, score, extra))
+    return hits
+
+
+# How a hit of each kind is shown: (title, text for the snippet, url, extra fields).
+VIEWS: dict[str, Callable[[Any], tuple[str, str, str, dict[str, Any]]]] = {}
+
+
+def view(kind: str) -> Callable:
+    def register(fn: Callable) -> Callable:
+        VIEWS[kind] = fn
+        return fn
+    return register
+
+
+@view("ticket")
+def _ticket_view(ticket: Any) -> tuple[str, str, str, dict[str, Any]]:
+    return (f"{ticket.number} {ticket.title}", ticket.description, ticket.url,
+            {"number": ticket.number, "status": ticket.status, "kind": ticket.kind})
+
+
+def _marks(phrases: list[str], fuzzy: bool) -> list[str]:
+    if not fuzzy:
+        return phrases
+    return list(dict.fromkeys(t for p in phrases for t in phrase_terms(p) if len(t) > 1 or t.isascii()))
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    folded = fold_text(ch)
+    return folded if len(folded) == 1 else ch.lower()
+
+
+def snippet(text: str, marks: list[str]) -> str:
+    """An escaped window of `text` around the first match, every match in <mark>."""
+    text = text[:5000]
+    folded = "".join(_fold_char(ch) for ch in text)  # same length as text, position for position
+    spans = []
+    for mark in sorted(marks, key=len, reverse=True):
+        for m in re.finditer(re.escape(mark), folded):
+            if not any(s < m.end() and m.start() < e for s, e in spans):
+                spans.append((m.start(), m.end()))
+    spans.sort()
+    start = max(0, spans[0][0] - SNIPPET_BEFORE) if spans else 0
+    end = min(len(text), start + SNIPPET_BEFORE + SNIPPET_AFTER)
+    out, pos = [], start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        out.append(html.escape(text[pos:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        pos = e
+    out.append(html.escape(text[pos:end]))
+    return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
