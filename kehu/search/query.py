@@ -59,17 +59,18 @@ def search(*, query: str, querysets: dict[str, QuerySet], limit: int = 20) -> Re
     """Hits over the given kinds; each queryset is already scoped to what the user may see."""
     started = time.perf_counter()
     phrases = phrases_of(query)
-    hits: list[Hit] = []
+    scored: list[tuple[float, str, int]] = []
     fallback = False
     if phrases:
         for kind, qs in querysets.items():
-            hits.extend(_exact(SOURCES[kind], qs, phrases))
-        if not hits:
+            scored.extend((score, kind, pk) for pk, score in _exact(SOURCES[kind], qs, phrases))
+        if not scored:
             fallback = True
             for kind, qs in querysets.items():
-                hits.extend(_overlap(SOURCES[kind], qs, phrases))
-    hits.sort(key=lambda h: (-h.score, h.kind, -h.id))
-    return Results(query, hits[:limit], fallback, (time.perf_counter() - started) * 1000)
+                scored.extend((score, kind, pk) for pk, score in _overlap(SOURCES[kind], qs, phrases))
+    scored.sort(key=lambda s: (-s[0], s[1], -s[2]))
+    hits = _hits(scored[:limit], querysets, _marks(phrases, fallback))
+    return Results(query, hits, fallback, (time.perf_counter() - started) * 1000)
 
 
 def _match(source: Source, qs: QuerySet, terms: list[str], *, any_term: bool) -> QuerySet:
@@ -84,17 +85,16 @@ def _candidates(source: Source, qs: QuerySet) -> QuerySet:
     )
 
 
-def _exact(source: Source, qs: QuerySet, phrases: list[str]) -> list[Hit]:
+def _exact(source: Source, qs: QuerySet, phrases: list[str]) -> list[tuple[int, float]]:
     terms = list(dict.fromkeys(t for p in phrases for t in phrase_terms(p)))
     qs = _match(source, qs, terms, any_term=False)
     for phrase in phrases:
         qs = qs.filter(Q(search_document__folded_title__contains=phrase)
                        | Q(search_document__folded_body__contains=phrase))
-    scored = [(pk, _score(phrases, title, body)) for pk, title, body in _candidates(source, qs)[:CANDIDATES]]
-    return _hits(source, qs.model, scored, phrases)
+    return [(pk, _score(phrases, title, body)) for pk, title, body in _candidates(source, qs)[:CANDIDATES]]
 
 
-def _overlap(source: Source, qs: QuerySet, phrases: list[str]) -> list[Hit]:
+def _overlap(source: Source, qs: QuerySet, phrases: list[str]) -> list[tuple[int, float]]:
     wanted = set(t for p in phrases for t in phrase_terms(p) if len(t) > 1 or t.isascii())
     if not wanted:
         return []
@@ -104,7 +104,7 @@ def _overlap(source: Source, qs: QuerySet, phrases: list[str]) -> list[Hit]:
         shared = sum(1 for t in wanted if t in title or t in body)
         if shared >= FALLBACK_MIN_TERMS and shared / len(wanted) >= FALLBACK_MIN_SHARE:
             scored.append((pk, round(10 * shared / len(wanted), 4)))
-    return _hits(source, qs.model, scored, phrases, fuzzy=True)
+    return scored
 
 
 def _score(phrases: list[str], title: str, body: str) -> float:
@@ -115,20 +115,19 @@ def _score(phrases: list[str], title: str, body: str) -> float:
     return round(score / (1 + 0.1 * math.log1p(len(body))), 6)
 
 
-def _hits(source: Source, model: Any, scored: list[tuple[int, float]], phrases: list[str],
-          *, fuzzy: bool = False) -> list[Hit]:
-    if not scored:
-        return []
-    view = VIEWS[source.kind]
-    objects = model._base_manager.in_bulk([pk for pk, _ in scored])
+def _hits(scored: list[tuple[float, str, int]], querysets: dict[str, QuerySet], marks: list[str]) -> list[Hit]:
+    """The hits to show, their objects loaded (one query per kind) only now."""
+    objects: dict[str, dict[int, Any]] = {}
+    for kind in {kind for _, kind, _ in scored}:
+        ids = [pk for _, k, pk in scored if k == kind]
+        objects[kind] = querysets[kind].model._base_manager.in_bulk(ids)
     hits = []
-    for pk, score in scored:
-        obj = objects.get(pk)
-        if obj is None:
+    for score, kind, pk in scored:
+        obj = objects[kind].get(pk)
+        if obj is None:  # deleted since it matched
             continue
-        title, body, url, extra = view(obj)
-        marks = _marks(phrases, fuzzy)
-        hits.append(Hit(source.kind, pk, title, snippet(body or title, marks), url, score, extra))
+        title, body, url, extra = VIEWS[kind](obj)
+        hits.append(Hit(kind, pk, title, snippet(body or title, marks), url, score, extra))
     return hits
 
 
