@@ -34,6 +34,7 @@ class HitOut(Schema):
 class SearchOut(Schema):
     query: str
     fallback: bool
+    mode: str
     took_ms: float
     hits: list[HitOut]
 
@@ -52,5 +53,5 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict:
                            field="kinds")
     filters = {"status": params.status, "ticket_kind": params.ticket_kind, "article_kind": params.article_kind}
     results = search_as(request.user, q, kinds=kinds, filters=filters, limit=max(1, min(params.limit, 100)))
-    return {"query": results.query, "fallback": results.fallback, "took_ms": round(results.took_ms, 2),
+    return {"query": results.query, "fallback": results.fallback, "mode": results.mode, "took_ms": round(results.took_ms, 2),
             "hits": [h.__dict__ for h in results.hits]}

@@ -5,6 +5,7 @@ without a join. The SQLite FTS5 table / PostgreSQL GIN index over `terms` is mad
 `indexing.ensure_indexes` after every migrate.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,3 +27,28 @@ class TicketDocument(models.Model):
 
     def __str__(self) -> str:
         return f"ticket {self.pk}"
+
+
+class DictionaryWord(models.Model):
+    """A domain term the segmenter keeps whole (峰谷电价, 一户一表), added by an admin."""
+
+    word = models.CharField(_("word"), max_length=40, unique=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dictionary word")
+        verbose_name_plural = _("dictionary words")
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word
+
+    def save(self, *args, **kwargs) -> None:
+        # Stored folded, as every searched text is: 繁體 and full-width forms become one word.
+        from kehu.core.search import fold_text
+
+        self.word = fold_text(self.word).strip()
+        super().save(*args, **kwargs)

@@ -30,6 +30,7 @@ CANDIDATES = 500  # newest matching objects ranked per kind
 FALLBACK_MIN_SHARE = 0.5  # of the query's bigrams a fallback hit must have, and at least
 FALLBACK_MIN_TERMS = 2  # this many: one shared bigram of a short query says little
 SNIPPET_BEFORE, SNIPPET_AFTER = 24, 80
+SENTENCE_LENGTH = 4  # a phrase this long may be a sentence: try its words when it finds nothing
 
 
 @dataclass
@@ -47,8 +48,9 @@ class Hit:
 class Results:
     query: str
     hits: list[Hit]
-    fallback: bool  # True when nothing contained the phrases and the hits share bigrams
+    fallback: bool  # True when nothing contained the phrases as typed
     took_ms: float
+    mode: str = "exact"  # exact | words (the sentence's words) | overlap (shared bigrams)
 
 
 def phrases_of(query: str) -> list[str]:
@@ -56,21 +58,41 @@ def phrases_of(query: str) -> list[str]:
 
 
 def search(*, query: str, querysets: dict[str, QuerySet], limit: int = 20) -> Results:
-    """Hits over the given kinds; each queryset is already scoped to what the user may see."""
+    """Hits over the given kinds; each queryset is already scoped to what the user may see.
+
+    Three tries, each only when the one before found nothing: the phrases as typed; the
+    words of a phrase typed as a sentence (segmented, stopwords dropped); shared bigrams.
+    """
     started = time.perf_counter()
     phrases = phrases_of(query)
-    scored: list[tuple[float, str, int]] = []
-    fallback = False
-    if phrases:
-        for kind, qs in querysets.items():
-            scored.extend((score, kind, pk) for pk, score in _exact(SOURCES[kind], qs, phrases))
+    mode = "exact"
+    scored = _scored(_exact, querysets, phrases) if phrases else []
+    if not scored and phrases:
+        words = _sentence_words(phrases)
+        if words:
+            mode, phrases = "words", words
+            scored = _scored(_words, querysets, words)
         if not scored:
-            fallback = True
-            for kind, qs in querysets.items():
-                scored.extend((score, kind, pk) for pk, score in _overlap(SOURCES[kind], qs, phrases))
+            mode = "overlap"
+            scored = _scored(_overlap, querysets, phrases_of(query))
     scored.sort(key=lambda s: (-s[0], s[1], -s[2]))
-    hits = _hits(scored[:limit], querysets, _marks(phrases, fallback))
-    return Results(query, hits, fallback, (time.perf_counter() - started) * 1000)
+    hits = _hits(scored[:limit], querysets, _marks(phrases, mode == "overlap"))
+    return Results(query, hits, mode != "exact", (time.perf_counter() - started) * 1000, mode)
+
+
+def _scored(how: Callable, querysets: dict[str, QuerySet], phrases: list[str]) -> list[tuple[float, str, int]]:
+    return [(score, kind, pk) for kind, qs in querysets.items() for pk, score in how(SOURCES[kind], qs, phrases)]
+
+
+def _sentence_words(phrases: list[str]) -> list[str]:
+    """The words of phrases long enough to be sentences; [] when that changes nothing."""
+    from kehu.search.segment import words
+
+    out: list[str] = []
+    for phrase in phrases:
+        out.extend(words(phrase) if len(phrase) >= SENTENCE_LENGTH else [phrase])
+    out = list(dict.fromkeys(out))
+    return out if out and out != phrases else []
 
 
 def _match(source: Source, qs: QuerySet, terms: list[str], *, any_term: bool) -> QuerySet:
@@ -95,15 +117,26 @@ def _exact(source: Source, qs: QuerySet, phrases: list[str]) -> list[tuple[int, 
 
 
 def _overlap(source: Source, qs: QuerySet, phrases: list[str]) -> list[tuple[int, float]]:
-    wanted = set(t for p in phrases for t in phrase_terms(p) if len(t) > 1 or t.isascii())
-    if not wanted:
+    """Objects sharing at least half (and at least two) of the query's bigrams."""
+    units = set(t for p in phrases for t in phrase_terms(p) if len(t) > 1 or t.isascii())
+    return _shared(source, qs, units, min_count=FALLBACK_MIN_TERMS)
+
+
+def _words(source: Source, qs: QuerySet, words: list[str]) -> list[tuple[int, float]]:
+    """Objects containing at least half of a sentence's words (of two words, one)."""
+    return _shared(source, qs, set(words), min_count=1 if len(words) <= 2 else 2)
+
+
+def _shared(source: Source, qs: QuerySet, units: set[str], *, min_count: int) -> list[tuple[int, float]]:
+    if not units:
         return []
-    qs = _match(source, qs, sorted(wanted), any_term=True)
+    terms = sorted(set(t for u in units for t in phrase_terms(u)))
     scored = []
-    for pk, title, body in _candidates(source, qs)[:CANDIDATES]:
-        shared = sum(1 for t in wanted if t in title or t in body)
-        if shared >= FALLBACK_MIN_TERMS and shared / len(wanted) >= FALLBACK_MIN_SHARE:
-            scored.append((pk, round(10 * shared / len(wanted), 4)))
+    for pk, title, body in _candidates(source, _match(source, qs, terms, any_term=True))[:CANDIDATES]:
+        shared = sum(1 for u in units if u in title or u in body)
+        if shared >= min_count and shared / len(units) >= FALLBACK_MIN_SHARE:
+            in_title = sum(1 for u in units if u in title)
+            scored.append((pk, round(10 * shared / len(units) + in_title / len(units), 4)))
     return scored
 
 

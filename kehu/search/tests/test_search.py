@@ -108,3 +108,22 @@ def test_search_page_lists_hits(web_as, alice):
     page = web_as(alice).get("/search/", {"q": "停电"})
     assert page.status_code == 200
     assert "小区停电" in page.content.decode() and "<mark>停电</mark>" in page.content.decode()
+
+
+def test_a_question_typed_as_a_sentence_finds_tickets_by_its_words(alice):
+    ticket(alice, "小区停电", "八号楼整栋停电")
+    ticket(alice, "电费查询", "")
+    results = search_as(alice, "我家停电了怎么办", kinds=["ticket"])
+    assert results.mode == "words"
+    assert [h.title.split(" ", 1)[1] for h in results.hits] == ["小区停电"]
+
+
+def test_a_word_the_admin_adds_is_kept_whole(alice, root):
+    from kehu.search.models import DictionaryWord
+    from kehu.search.segment import forget, words
+
+    forget()
+    assert words("峰谷电价怎么算") != ["峰谷电价"]
+    DictionaryWord.objects.create(word="峰穀電價", created_by=root)  # stored folded
+    forget()
+    assert words("峰谷电价怎么算")[0] == "峰谷电价"
