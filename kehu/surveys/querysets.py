@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+# Who designs surveys and reads their results; agents interview (CATI) on open surveys.
+DESIGNERS = ("supervisor", "manager", "admin")
+
+
+def is_designer(user: Any) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in DESIGNERS))
+
+
+class SurveyQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> SurveyQuerySet:
+        """Designers see every survey; everyone else the open ones (to interview with)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if is_designer(user):
+            return self
+        return self.filter(status="open")
+
+    def editable_by(self, user: Any) -> SurveyQuerySet:
+        return self.visible_to(user) if is_designer(user) else self.none()
+
+
+class ResponseQuerySet(models.QuerySet):
+    def completed(self) -> ResponseQuerySet:
+        return self.filter(status="completed")

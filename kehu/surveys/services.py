@@ -1,0 +1,221 @@
+"""Survey workflows: building a questionnaire, publishing it, taking responses."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kehu.accounts.models import User
+from kehu.core.audit import log_action
+from kehu.core.errors import Conflict, InvalidInput
+from kehu.surveys import logic
+from kehu.surveys.models import (
+    Answer,
+    Invitation,
+    Response,
+    ResponseChannel,
+    ResponseStatus,
+    Survey,
+    SurveyStatus,
+    SurveyVersion,
+)
+
+# --- building --------------------------------------------------------------------------------
+
+
+def survey_create(*, by: User, name: str, intro: str = "") -> Survey:
+    name = name.strip()
+    if not name:
+        raise InvalidInput(_("A survey needs a name."), field="name")
+    with transaction.atomic():
+        survey = Survey.objects.create(name=name[:200], intro=intro.strip(), owner=by)
+        SurveyVersion.objects.create(survey=survey, number=1, definition={"sections": []}, created_by=by)
+        log_action("surveys.survey.created", actor=by, obj=survey, note=survey.name)
+    return survey
+
+
+def survey_draft(*, survey: Survey, by: User) -> SurveyVersion:
+    """The version being edited; a published survey gets a new one, copied from the last."""
+    draft = survey.draft()
+    if draft is not None:
+        return draft
+    last = survey.versions.order_by("-number").first()
+    number = (survey.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    try:
+        with transaction.atomic():
+            return SurveyVersion.objects.create(
+                survey=survey, number=number, created_by=by,
+                definition=copy.deepcopy(last.definition) if last else {"sections": []},
+            )
+    except IntegrityError:  # someone else started the next version a moment ago
+        return survey.draft() or survey_draft(survey=survey, by=by)
+
+
+def _save_definition(version: SurveyVersion, definition: dict[str, Any]) -> None:
+    try:
+        logic.check_definition(definition)
+    except logic.DefinitionError as exc:
+        raise InvalidInput(str(exc), field="definition") from None
+    version.definition = definition
+    version.save(update_fields=["definition"])
+
+
+def question_add(*, survey: Survey, by: User, question: dict[str, Any], section: str = "") -> SurveyVersion:
+    """Append a question (to a new section when `section` names one not last)."""
+    version = survey_draft(survey=survey, by=by)
+    definition = copy.deepcopy(version.definition)
+    sections = definition.setdefault("sections", [])
+    codes = set(logic.question_map(definition))
+    if not question.get("code"):
+        question["code"] = next(f"Q{i}" for i in range(1, 10_000) if f"Q{i}" not in codes)
+    if question["code"] in codes:
+        raise InvalidInput(_("The code %(code)s is taken.") % {"code": question["code"]}, field="code")
+    title = section.strip()
+    if not sections or (title and logic.text_of(sections[-1], key="title") != title):
+        sections.append({"title": {"zh": title}, "questions": []})
+    sections[-1]["questions"].append(question)
+    _save_definition(version, definition)
+    return version
+
+
+def question_remove(*, survey: Survey, by: User, code: str) -> SurveyVersion:
+    version = survey_draft(survey=survey, by=by)
+    definition = copy.deepcopy(version.definition)
+    for section in definition.get("sections", []):
+        section["questions"] = [q for q in section["questions"] if q["code"] != code]
+    definition["sections"] = [s for s in definition.get("sections", []) if s["questions"]]
+    _save_definition(version, definition)  # refuses when a later question's condition used it
+    return version
+
+
+def question_move(*, survey: Survey, by: User, code: str, step: int) -> SurveyVersion:
+    """Move a question up (-1) or down (+1) within its section."""
+    version = survey_draft(survey=survey, by=by)
+    definition = copy.deepcopy(version.definition)
+    for section in definition.get("sections", []):
+        codes = [q["code"] for q in section["questions"]]
+        if code in codes:
+            i = codes.index(code)
+            j = max(0, min(len(codes) - 1, i + step))
+            section["questions"].insert(j, section["questions"].pop(i))
+    _save_definition(version, definition)
+    return version
+
+
+def survey_publish(*, survey: Survey, by: User) -> SurveyVersion:
+    draft = survey.draft()
+    if draft is None:
+        raise Conflict(_("Nothing to publish: the latest version is published already."))
+    if not any(True for _q in logic.questions(draft.definition)):
+        raise InvalidInput(_("Add at least one question before publishing."), field="definition")
+    with transaction.atomic():
+        draft.published_at = timezone.now()
+        draft.save(update_fields=["published_at"])
+        survey.status = SurveyStatus.OPEN
+        survey.save(update_fields=["status"])
+        log_action("surveys.survey.published", actor=by, obj=survey, note=f"v{draft.number}")
+    return draft
+
+
+def survey_close(*, survey: Survey, by: User) -> None:
+    survey.status = SurveyStatus.CLOSED
+    survey.save(update_fields=["status"])
+    log_action("surveys.survey.closed", actor=by, obj=survey)
+
+
+# --- answering -------------------------------------------------------------------------------
+
+
+def response_start(*, survey: Survey, channel: str = ResponseChannel.WEB, invitation: Invitation | None = None,
+                   agent: User | None = None, customer: Any = None, ticket: Any = None,
+                   language: str = "zh") -> Response:
+    """A new response on the published version; an invitation's own response if it has one."""
+    if survey.status != SurveyStatus.OPEN:
+        raise Conflict(_("This survey is not open for answers."))
+    version = survey.published()
+    if version is None:
+        raise Conflict(_("This survey is not open for answers."))
+    if invitation is not None:
+        existing = Response.objects.filter(invitation=invitation).first()
+        if existing is not None:
+            if existing.status != ResponseStatus.IN_PROGRESS:
+                raise Conflict(_("This invitation has been answered already. Thank you!"))
+            return existing
+        customer = customer or invitation.customer
+        ticket = ticket or invitation.ticket
+    try:
+        with transaction.atomic():
+            return Response.objects.create(survey=survey, version=version, invitation=invitation, channel=channel,
+                                           agent=agent, customer=customer, ticket=ticket, language=language)
+    except IntegrityError:  # the same invitation opened twice at once: one response
+        return Response.objects.get(invitation=invitation)
+
+
+def response_answer(*, response: Response, raw: dict[str, Any]) -> dict[str, str]:
+    """Store the answers given (partial responses are kept); returns {code: error} for the bad ones."""
+    if response.status != ResponseStatus.IN_PROGRESS:
+        raise Conflict(_("This response is finished."))
+    questions = logic.question_map(response.version.definition)
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    for code, value in raw.items():
+        q = questions.get(code)
+        if q is None:
+            continue
+        try:
+            cleaned[code] = logic.clean_answer(q, value)
+        except logic.AnswerError as exc:
+            errors[code] = _(exc.template) % exc.params
+    with transaction.atomic():
+        gone = [code for code, value in cleaned.items() if value is None]
+        if gone:
+            response.answers.filter(question__in=gone).delete()
+        for code, value in cleaned.items():
+            if value is not None:
+                Answer.objects.update_or_create(response=response, question=code,
+                                                defaults={"value": value, "number": _number(value)})
+    return errors
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def response_finish(*, response: Response) -> Response:
+    """Complete (or screen out) a response whose required shown questions are answered."""
+    if response.status != ResponseStatus.IN_PROGRESS:
+        return response
+    definition = response.version.definition
+    answers = response.answer_dict()
+    missing = logic.missing_required(definition, answers)
+    if missing:
+        raise InvalidInput(_("Please answer the required questions."), errors={c: _("Required.") for c in missing})
+    _visible, ended = logic.flow(definition, answers)
+    keep = logic.effective_answers(definition, answers)
+    now = timezone.now()
+    with transaction.atomic():
+        response.answers.exclude(question__in=list(keep)).delete()  # hidden by a changed answer
+        response.status = ResponseStatus.SCREENED_OUT if ended else ResponseStatus.COMPLETED
+        response.finished_at = now
+        response.seconds = max(0, int((now - response.started_at).total_seconds()))
+        response.save(update_fields=["status", "finished_at", "seconds"])
+    return response
+
+
+def response_disposition(*, response: Response, by: User, disposition: str, callback_at: Any = None) -> Response:
+    """A CATI interview that ends without completing: refused, or call back later."""
+    if disposition not in (ResponseStatus.REFUSED, ResponseStatus.CALLBACK):
+        raise InvalidInput(_("Unknown disposition."), field="disposition")
+    if response.status != ResponseStatus.IN_PROGRESS:
+        raise Conflict(_("This response is finished."))
+    response.status = disposition
+    response.callback_at = callback_at if disposition == ResponseStatus.CALLBACK else None
+    response.finished_at = timezone.now()
+    response.save(update_fields=["status", "callback_at", "finished_at"])
+    log_action("surveys.interview.ended", actor=by, obj=response, note=disposition)
+    return response
