@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kehu.contact import views
 
 app_name = "contact"
-urlpatterns: list = []
+urlpatterns = [
+    path("staffing/", views.staffing_page, name="staffing"),
+]
