@@ -129,7 +129,7 @@ def test_results_page_and_excel_export_hold_every_response(client, web_as, carol
     book = openpyxl.load_workbook(io.BytesIO(data))
     rows = list(book["responses"].values)
     header, row = rows[0], rows[1]
-    assert dict(zip(header, row))["Q1"] == 1 and dict(zip(header, row))["Q2"] == "太慢"
+    assert dict(zip(header, row, strict=True))["Q1"] == 1 and dict(zip(header, row, strict=True))["Q2"] == "太慢"
     assert [r[0] for r in book["codes"].values][1:5] == ["S1", "Q1", "Q2", "Q3"]
     assert web_as(carol).get(f"/surveys/{built.pk}/qr.svg")["Content-Type"] == "image/svg+xml"
 
