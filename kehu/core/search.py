@@ -73,6 +73,9 @@ def tsquery(text: str) -> str:
 # --- Full text (tickets, knowledge): folded text, document terms, highlighting -----------
 
 _FOLD_NOISE = re.compile(r"\s+")
+# OpenCC leaves 帳 as 帐, a valid simplified character, but bills and accounts are written
+# 账 on the mainland: without this, 帳單 would never meet 账单.
+_VARIANTS = str.maketrans({"帐": "账"})
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +93,7 @@ def fold_text(raw: str) -> str:
     relies on it and checks it.
     """
     text = unicodedata.normalize("NFKC", str(raw or "")).casefold()
-    return _t2s().convert(_FOLD_NOISE.sub(" ", text))
+    return _t2s().convert(_FOLD_NOISE.sub(" ", text)).translate(_VARIANTS)
 
 
 def _alnum_runs(folded: str) -> list[str]:

@@ -1,7 +1,6 @@
-"""Finding articles by words: for now a substring filter, behind one function.
+"""Finding articles by words: the full-text search of `kehu.search`, behind one function.
 
-A later change replaces this with bigram full-text search; callers only use
-`article_search(qs, query)` and `fold(text)`.
+Callers use `article_search(qs, query)` and `fold(text)` (FAQ matching in recommend()).
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 MAX_QUERY = 200
 MAX_TERMS = 8
@@ -48,8 +47,9 @@ def bigrams(text: str) -> set[str]:
 
 
 def article_search(qs: QuerySet, query: str) -> QuerySet:
-    """Articles whose title, text, question or variants contain every word of `query`."""
-    for term in terms(query):
-        qs = qs.filter(Q(title__icontains=term) | Q(body__icontains=term)
-                       | Q(question__icontains=term) | Q(variants__icontains=term))
-    return qs
+    """The articles of `qs` that full-text search finds for `query` (see docs/search.md):
+    every word as typed, else a sentence's words, else the closest by shared bigrams."""
+    from kehu.search.query import search
+
+    results = search(query=query[:MAX_QUERY], querysets={"article": qs}, limit=500)
+    return qs.filter(pk__in=[hit.id for hit in results.hits])

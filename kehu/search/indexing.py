@@ -54,10 +54,20 @@ def _ticket_texts(ticket: Any) -> tuple[str, str]:
     return f"{ticket.number} {ticket.title}", body
 
 
+def _article_texts(article: Any) -> tuple[str, str]:
+    # An FAQ entry is found by its question and every other way of asking it.
+    title = " ".join(filter(None, [article.title, article.question]))
+    return title, "\n".join(filter(None, [article.variants, article.body]))
+
+
 SOURCES: dict[str, Source] = {
     "ticket": Source(
         kind="ticket", model="service.Ticket", document="search.TicketDocument", key="ticket_id",
         fields=("number", "title", "description", "fault_location"), texts=_ticket_texts,
+    ),
+    "article": Source(
+        kind="article", model="knowledge.Article", document="search.ArticleDocument", key="article_id",
+        fields=("title", "question", "variants", "body"), texts=_article_texts,
     ),
 }
 

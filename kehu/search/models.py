@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kehu.knowledge.models import Article
 from kehu.service.models import Ticket
 
 
@@ -27,6 +28,23 @@ class TicketDocument(models.Model):
 
     def __str__(self) -> str:
         return f"ticket {self.pk}"
+
+
+class ArticleDocument(models.Model):
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document",
+        verbose_name=_("knowledge article"),
+    )
+    folded_title = models.TextField(blank=True, default="")
+    folded_body = models.TextField(blank=True, default="")
+    terms = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name = _("article search document")
+        verbose_name_plural = _("article search documents")
+
+    def __str__(self) -> str:
+        return f"article {self.pk}"
 
 
 class DictionaryWord(models.Model):

@@ -70,8 +70,9 @@ def search(*, query: str, querysets: dict[str, QuerySet], limit: int = 20) -> Re
     if not scored and phrases:
         words = _sentence_words(phrases)
         if words:
+            grams = _bigrams(phrases)
             mode, phrases = "words", words
-            scored = _scored(_words, querysets, words)
+            scored = _scored(lambda src, qs, ws: _words(src, qs, ws, grams), querysets, words)
         if not scored:
             mode = "overlap"
             scored = _scored(_overlap, querysets, phrases_of(query))
@@ -116,18 +117,23 @@ def _exact(source: Source, qs: QuerySet, phrases: list[str]) -> list[tuple[int, 
     return [(pk, _score(phrases, title, body)) for pk, title, body in _candidates(source, qs)[:CANDIDATES]]
 
 
+def _bigrams(phrases: list[str]) -> set[str]:
+    return set(t for p in phrases for t in phrase_terms(p) if len(t) > 1 or t.isascii())
+
+
 def _overlap(source: Source, qs: QuerySet, phrases: list[str]) -> list[tuple[int, float]]:
     """Objects sharing at least half (and at least two) of the query's bigrams."""
-    units = set(t for p in phrases for t in phrase_terms(p) if len(t) > 1 or t.isascii())
-    return _shared(source, qs, units, min_count=FALLBACK_MIN_TERMS)
+    return _shared(source, qs, _bigrams(phrases), min_count=FALLBACK_MIN_TERMS)
 
 
-def _words(source: Source, qs: QuerySet, words: list[str]) -> list[tuple[int, float]]:
-    """Objects containing at least half of a sentence's words (of two words, one)."""
-    return _shared(source, qs, set(words), min_count=1 if len(words) <= 2 else 2)
+def _words(source: Source, qs: QuerySet, words: list[str], grams: set[str]) -> list[tuple[int, float]]:
+    """Objects containing at least half of a sentence's words (of two words, one); among
+    those with as many words, the ones sharing more of the sentence's bigrams first."""
+    return _shared(source, qs, set(words), min_count=1 if len(words) <= 2 else 2, grams=grams)
 
 
-def _shared(source: Source, qs: QuerySet, units: set[str], *, min_count: int) -> list[tuple[int, float]]:
+def _shared(source: Source, qs: QuerySet, units: set[str], *, min_count: int,
+            grams: set[str] = frozenset()) -> list[tuple[int, float]]:
     if not units:
         return []
     terms = sorted(set(t for u in units for t in phrase_terms(u)))
@@ -136,7 +142,8 @@ def _shared(source: Source, qs: QuerySet, units: set[str], *, min_count: int) ->
         shared = sum(1 for u in units if u in title or u in body)
         if shared >= min_count and shared / len(units) >= FALLBACK_MIN_SHARE:
             in_title = sum(1 for u in units if u in title)
-            scored.append((pk, round(10 * shared / len(units) + in_title / len(units), 4)))
+            near = sum(1 for g in grams if g in title or g in body) / len(grams) if grams else 0.0
+            scored.append((pk, round(10 * shared / len(units) + in_title / len(units) + near, 4)))
     return scored
 
 
@@ -179,6 +186,12 @@ def view(kind: str) -> Callable:
 def _ticket_view(ticket: Any) -> tuple[str, str, str, dict[str, Any]]:
     return (f"{ticket.number} {ticket.title}", ticket.description, ticket.url,
             {"number": ticket.number, "status": ticket.status, "kind": ticket.kind})
+
+
+@view("article")
+def _article_view(article: Any) -> tuple[str, str, str, dict[str, Any]]:
+    body = "\n".join(filter(None, [article.question, article.body]))
+    return article.title, body, article.get_absolute_url(), {"kind": article.kind, "status": article.status}
 
 
 def _marks(phrases: list[str], fuzzy: bool) -> list[str]:

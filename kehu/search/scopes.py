@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from kehu.accounts.models import User
 from kehu.core.search import fold_text
 from kehu.search import query
-from kehu.search.indexing import SOURCES
 
-KINDS = ("ticket", "customer")  # the knowledge base adds "article" when installed
+KINDS = ("ticket", "customer", "article")
 CUSTOMER_LIMIT = 10
 
 
@@ -23,14 +20,11 @@ def scoped_querysets(user: User, kinds: list[str], filters: dict[str, str]) -> d
         out["ticket"] = Ticket.objects.visible_to(user).filtered(
             status=filters.get("status", ""), kind=filters.get("ticket_kind", ""),
         )
-    for kind, scope in EXTRA_SCOPES.items():
-        if kind in kinds and kind in SOURCES:
-            out[kind] = scope(user, filters)
+    if "article" in kinds:
+        from kehu.knowledge.models import Article
+
+        out["article"] = Article.objects.visible_to(user).filtered(kind=filters.get("article_kind", ""))
     return out
-
-
-# kind → (user, filters) → the visible queryset; other apps register theirs.
-EXTRA_SCOPES: dict[str, Any] = {}
 
 
 def search_as(user: User, q: str, *, kinds: list[str] | None = None, filters: dict[str, str] | None = None,
@@ -44,7 +38,7 @@ def search_as(user: User, q: str, *, kinds: list[str] | None = None, filters: di
 
 
 def all_kinds() -> tuple[str, ...]:
-    return (*KINDS, *EXTRA_SCOPES)
+    return KINDS
 
 
 def _customer_hits(user: User, q: str) -> list[query.Hit]:

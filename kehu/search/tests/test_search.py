@@ -94,7 +94,7 @@ def test_reindex_rebuilds_a_lost_index(alice):
 
 def test_api_search_answers_hits_and_clear_errors(api_as, alice, client):
     ticket(alice, "小区停电", "")
-    body = api_as(alice).get("/api/search", q="停電").json()
+    body = api_as(alice).get("/api/search", q="停電", kinds="ticket").json()
     assert [(h["kind"], h["title"][15:]) for h in body["hits"]] == [("ticket", "小区停电")]
     assert body["hits"][0]["url"].startswith("/service/")
     assert api_as(alice).get("/api/search", q="  ").status_code == 422
