@@ -190,6 +190,8 @@ KEHU_BLOCKED_EXTENSIONS = os.environ.get(
 
 # Mail: replies go out by SMTP; the service address receives requests (kehu mail receive/poll).
 KEHU_SERVICE_EMAIL = os.environ.get("KEHU_SERVICE_EMAIL", "service@kehu.localhost")
+# Where customers reach this installation: links in survey invitations start with it.
+KEHU_PUBLIC_URL = os.environ.get("KEHU_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 KEHU_MAIL_DOMAIN = KEHU_SERVICE_EMAIL.rpartition("@")[2] or "kehu.localhost"
 DEFAULT_FROM_EMAIL = KEHU_SERVICE_EMAIL
 EMAIL_HOST = os.environ.get("KEHU_SMTP_HOST", "127.0.0.1")

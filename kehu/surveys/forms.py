@@ -112,3 +112,18 @@ def raw_answers(definition: dict[str, Any], data: Any) -> dict[str, Any]:
         elif name in data:
             raw[q["code"]] = data.get(name, "")
     return raw
+
+
+class TicketRuleForm(forms.Form):
+    kinds = forms.MultipleChoiceField(label=_("Ticket kinds"), required=False, widget=forms.CheckboxSelectMultiple,
+                                      help_text=_("None ticked: every kind."))
+    delay_hours = forms.IntegerField(label=_("Hours after closing"), min_value=0, max_value=24 * 90, initial=24)
+    cap_per_customer = forms.IntegerField(label=_("At most this many invitations per customer"), min_value=1,
+                                          max_value=100, initial=1)
+    cap_days = forms.IntegerField(label=_("within days"), min_value=1, max_value=3650, initial=30)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from kehu.service.choices import TicketKind
+
+        self.fields["kinds"].choices = TicketKind.choices

@@ -107,12 +107,34 @@ class Invitation(models.Model):
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+        constraints = [models.UniqueConstraint(fields=["survey", "ticket"], condition=models.Q(ticket__isnull=False),
+                                               name="surveys_one_invitation_per_ticket")]
+        indexes = [models.Index(fields=["survey", "customer", "created_at"], name="surveys_invite_customer")]
 
     def __str__(self) -> str:
         return self.token
 
     def public_url(self) -> str:
         return reverse("surveys:answer", args=[self.token])
+
+
+class TicketSurveyRule(models.Model):
+    """Invite the customer some hours after a ticket of these kinds closes, at most so often."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE,
+                               related_name="ticket_rules")
+    kinds = models.JSONField(_("ticket kinds"), default=list, blank=True, help_text=_("Empty: every kind."))
+    delay_hours = models.PositiveIntegerField(_("hours after closing"), default=24)
+    cap_per_customer = models.PositiveIntegerField(_("invitations per customer"), default=1)
+    cap_days = models.PositiveIntegerField(_("within days"), default=30)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("invitation after tickets")
+        verbose_name_plural = _("invitations after tickets")
+
+    def __str__(self) -> str:
+        return f"{self.survey}: {', '.join(self.kinds) or '*'} +{self.delay_hours} h"
 
 
 class ResponseStatus(models.TextChoices):

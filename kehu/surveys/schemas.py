@@ -95,3 +95,48 @@ class CsiOut(Schema):
     ranking: list[CsiRanked]
     converged: bool
     iterations: int
+
+
+class SurveyOut(Schema):
+    id: int
+    name: str
+    status: str
+    version: int | None
+    definition: dict | None
+    public_url: str
+
+
+class ResponseIn(Schema):
+    answers: dict[str, Any]
+    invitation_token: str = ""
+    channel: Literal["api", "web", "cati"] = "api"
+    language: Literal["zh", "en"] = "zh"
+    complete: bool = True
+
+
+class ResponseOut(Schema):
+    id: int
+    status: str
+    version: int
+    errors: dict[str, str]
+    message: str = ""
+
+
+class ScoreRow(Schema):
+    key: str
+    n: int
+    csat: float | None
+    nps: float | None
+
+
+class MetricsOut(Schema):
+    csat_question: str | None
+    nps_question: str | None
+    statuses: dict[str, int]
+    n: int
+    csat: float | None
+    nps: float | None
+    by_month: list[ScoreRow]
+    by_agent: list[ScoreRow]
+    by_team: list[ScoreRow]
+    by_kind: list[ScoreRow]

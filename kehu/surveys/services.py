@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import copy
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,12 +20,14 @@ from kehu.surveys import logic
 from kehu.surveys.models import (
     Answer,
     Invitation,
+    InvitationChannel,
     Response,
     ResponseChannel,
     ResponseStatus,
     Survey,
     SurveyStatus,
     SurveyVersion,
+    TicketSurveyRule,
 )
 
 # --- building --------------------------------------------------------------------------------
@@ -219,3 +224,136 @@ def response_disposition(*, response: Response, by: User, disposition: str, call
     response.save(update_fields=["status", "callback_at", "finished_at"])
     log_action("surveys.interview.ended", actor=by, obj=response, note=disposition)
     return response
+
+
+def response_submit(*, survey: Survey, raw: dict[str, Any], channel: str = ResponseChannel.API,
+                    invitation: Invitation | None = None, agent: User | None = None, customer: Any = None,
+                    ticket: Any = None, language: str = "zh", complete: bool = True) -> tuple[Response, dict[str, str]]:
+    """A whole response in one call (the API): checked first, written in one transaction.
+
+    Valid answers are kept even when others are not; the response then stays in progress
+    (a partial response) and the errors name the questions.
+    """
+    if invitation is not None and Response.objects.filter(invitation=invitation).exclude(
+            status=ResponseStatus.IN_PROGRESS).exists():
+        raise Conflict(_("This invitation has been answered already. Thank you!"))
+    if survey.status != SurveyStatus.OPEN or (version := survey.published()) is None:
+        raise Conflict(_("This survey is not open for answers."))
+    definition = version.definition
+    questions = logic.question_map(definition)
+    unknown = sorted(set(raw) - set(questions))
+    errors = {code: _("No such question.") for code in unknown}
+    cleaned: dict[str, Any] = {}
+    for code, value in raw.items():
+        if code in questions:
+            try:
+                if (clean := logic.clean_answer(questions[code], value)) is not None:
+                    cleaned[code] = clean
+            except logic.AnswerError as exc:
+                errors[code] = _(exc.template) % exc.params
+    kept = logic.effective_answers(definition, cleaned)
+    status = ResponseStatus.IN_PROGRESS
+    if complete and not errors:
+        missing = logic.missing_required(definition, kept)
+        errors.update({code: _("Required.") for code in missing})
+        if not missing:
+            status = ResponseStatus.SCREENED_OUT if logic.flow(definition, kept)[1] else ResponseStatus.COMPLETED
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                survey=survey, version=version, invitation=invitation, channel=channel, status=status,
+                agent=agent, customer=customer or (invitation.customer if invitation else None),
+                ticket=ticket or (invitation.ticket if invitation else None), language=language,
+                finished_at=now if status != ResponseStatus.IN_PROGRESS else None,
+                seconds=0 if status != ResponseStatus.IN_PROGRESS else None,
+            )
+            Answer.objects.bulk_create([Answer(response=response, question=code, value=value, number=_number(value))
+                                        for code, value in kept.items()])
+    except IntegrityError:
+        raise Conflict(_("This invitation has been answered already. Thank you!")) from None
+    return response, errors
+
+
+# --- invitations -----------------------------------------------------------------------------
+
+INVITE_LOOKBACK = timedelta(days=7)  # a closed ticket older than its delay by more is not invited
+INVITE_BATCH = 1000
+
+
+def invitation_send(*, invitation: Invitation) -> bool:
+    """Mail the invitee their own link; False (and nothing raised) when there is no address or
+    the mail server refuses: the invitation stays, unsent, for another try."""
+    if not invitation.email:
+        return False
+    link = f"{settings.KEHU_PUBLIC_URL}{invitation.public_url()}"
+    body = _("Dear customer,\n\nplease tell us how we did: it takes two minutes.\n%(link)s\n\nThank you.") % {
+        "link": link}
+    try:
+        EmailMessage(subject=invitation.survey.name, body=body, from_email=settings.KEHU_SERVICE_EMAIL,
+                     to=[invitation.email]).send()
+    except OSError:
+        return False
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+    return True
+
+
+def invitations_by_email(*, survey: Survey, by: User, addresses: list[str]) -> tuple[int, list[str]]:
+    """One invitation per valid address, mailed; returns (sent, refused addresses)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if survey.status != SurveyStatus.OPEN:
+        raise Conflict(_("This survey is not open for answers."))
+    sent, refused = 0, []
+    for address in dict.fromkeys(a.strip() for a in addresses if a.strip()):
+        try:
+            validate_email(address)
+        except ValidationError:
+            refused.append(address)
+            continue
+        invitation = Invitation.objects.create(survey=survey, channel=InvitationChannel.EMAIL, email=address)
+        sent += invitation_send(invitation=invitation)
+    log_action("surveys.invitations.mailed", actor=by, obj=survey, note=f"{sent} sent, {len(refused)} refused")
+    return sent, refused
+
+
+def invitations_after_tickets(*, now: Any = None) -> int:
+    """Invite the customers of tickets closed `delay_hours` ago, per active rule; idempotent.
+
+    A customer already invited `cap_per_customer` times to the survey within `cap_days`
+    is skipped (survey fatigue); a ticket without customer or address is skipped.
+    """
+    now = now or timezone.now()
+    made = 0
+    for rule in TicketSurveyRule.objects.filter(active=True, survey__status=SurveyStatus.OPEN).select_related("survey"):
+        made += _invite_for_rule(rule, now)
+    return made
+
+
+def _invite_for_rule(rule: TicketSurveyRule, now: Any) -> int:
+    from kehu.service.models import Ticket
+
+    due = now - timedelta(hours=rule.delay_hours)
+    tickets = (Ticket.objects.filter(status="closed", closed_at__lte=due, closed_at__gt=due - INVITE_LOOKBACK)
+               .exclude(survey_invitations__survey=rule.survey).select_related("customer").order_by("closed_at"))
+    if rule.kinds:
+        tickets = tickets.filter(kind__in=rule.kinds)
+    made = 0
+    for ticket in tickets[:INVITE_BATCH]:
+        email = ticket.caller_email or (ticket.customer.email if ticket.customer else "")
+        if not email and ticket.customer is None:
+            continue
+        if ticket.customer is not None and Invitation.objects.filter(
+                survey=rule.survey, customer=ticket.customer,
+                created_at__gt=now - timedelta(days=rule.cap_days)).count() >= rule.cap_per_customer:
+            continue
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(survey=rule.survey, channel=InvitationChannel.TICKET,
+                                                       ticket=ticket, customer=ticket.customer, email=email)
+        except IntegrityError:  # another sweep invited this ticket a moment ago
+            continue
+        invitation_send(invitation=invitation)
+        made += 1
+    return made

@@ -18,9 +18,16 @@ from django.views.decorators.http import require_POST
 from kehu.core.errors import ServiceError
 from kehu.surveys import logic, services
 from kehu.surveys.export import export_responses
-from kehu.surveys.forms import QuestionForm, SurveyForm, raw_answers
+from kehu.surveys.forms import QuestionForm, SurveyForm, TicketRuleForm, raw_answers
 from kehu.surveys.metrics import survey_metrics
-from kehu.surveys.models import Invitation, Response, ResponseChannel, ResponseStatus, Survey
+from kehu.surveys.models import (
+    Invitation,
+    Response,
+    ResponseChannel,
+    ResponseStatus,
+    Survey,
+    TicketSurveyRule,
+)
 from kehu.surveys.querysets import is_designer
 
 
@@ -67,6 +74,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "question_form": QuestionForm(), "codes": list(logic.question_map(shown.definition)) if shown else [],
         "public_link": request.build_absolute_uri(survey.public_url()),
         "metrics": survey_metrics(survey) if designer else None,
+        "rule_form": TicketRuleForm(), "rules": survey.ticket_rules.all() if designer else [],
     })
 
 
@@ -120,6 +128,38 @@ def survey_state(request: HttpRequest, pk: int) -> HttpResponse:
             services.survey_close(survey=survey, by=request.user)
     except ServiceError as exc:
         messages.error(request, exc.message)
+    return redirect(survey)
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _survey(request, pk, edit=True)
+    addresses = request.POST.get("addresses", "").replace(",", "\n").replace("，", "\n").splitlines()
+    try:
+        sent, refused = services.invitations_by_email(survey=survey, by=request.user, addresses=addresses[:5000])
+        messages.success(request, _("%(n)s invitations sent.") % {"n": sent})
+        if refused:
+            messages.error(request, _("Not e-mail addresses: %(list)s") % {"list": ", ".join(refused[:20])})
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(survey)
+
+
+@login_required
+@require_POST
+def ticket_rule(request: HttpRequest, pk: int) -> HttpResponse:
+    survey = _survey(request, pk, edit=True)
+    if request.POST.get("action") == "remove":
+        survey.ticket_rules.filter(pk=request.POST.get("rule", "0")[:18] or 0).delete()
+        return redirect(survey)
+    form = TicketRuleForm(request.POST)
+    if form.is_valid():
+        TicketSurveyRule.objects.create(survey=survey, **form.cleaned_data)
+        messages.success(request, _("Customers will be invited after their tickets close."))
+    else:
+        messages.error(request, _("Please check the invitation rule: %(errors)s") % {
+            "errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())})
     return redirect(survey)
 
 

@@ -12,6 +12,7 @@ from django.db import close_old_connections
 from kehu.core.dbstats import refresh_planner_stats
 from kehu.customers.services import pool_sweep, trash_purge
 from kehu.service.services import sla_sweep
+from kehu.surveys.services import invitations_after_tickets
 
 # Service levels are minutes, so their sweep runs every minute; the rest hourly (setting).
 SLA_INTERVAL_SECONDS = 60
@@ -19,7 +20,8 @@ SLA_INTERVAL_SECONDS = 60
 
 class Command(BaseCommand):
     help = ("Run the scheduled jobs: the SLA sweep (every minute), return neglected customers to the pool, "
-            "purge the recycle bin, refresh the query planner's statistics.")
+            "purge the recycle bin, invite customers to surveys after their tickets close, "
+            "refresh the query planner's statistics.")
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--loop", action="store_true", help="Keep running at the configured interval.")
@@ -30,10 +32,11 @@ class Command(BaseCommand):
             close_old_connections()
             self.stdout.write(f"SLA: {sla_sweep()}")
             if time.monotonic() >= next_hourly:
-                returned, purged = pool_sweep(), trash_purge()
+                returned, purged, invited = pool_sweep(), trash_purge(), invitations_after_tickets()
                 refresh_planner_stats()
                 self.stdout.write(
-                    f"pool: {returned} returned; recycle bin: {purged} purged; planner statistics refreshed")
+                    f"pool: {returned} returned; recycle bin: {purged} purged; survey invitations: {invited}; "
+                    "planner statistics refreshed")
                 next_hourly = time.monotonic() + settings.KEHU_SWEEP_INTERVAL_MINUTES * 60
             if not loop:
                 return

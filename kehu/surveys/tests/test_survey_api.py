@@ -1,0 +1,60 @@
+"""Submitting responses and reading scores through the API."""
+
+import pytest
+
+from kehu.surveys import services
+from kehu.surveys.models import Invitation, Response
+
+
+@pytest.fixture
+def survey(carol):
+    s = services.survey_create(by=carol, name="API 调查")
+    services.question_add(survey=s, by=carol, question={"code": "Q1", "type": "rating", "min": 1, "max": 5,
+                                                         "text": {"zh": "满意度"}, "required": True, "csat": True})
+    services.question_add(survey=s, by=carol, question={"code": "Q2", "type": "text", "text": {"zh": "原因"},
+                                                         "required": True,
+                                                         "show_if": [{"q": "Q1", "op": "lte", "value": 2}]})
+    services.question_add(survey=s, by=carol, question={"code": "Q3", "type": "nps", "text": {"zh": "推荐"}})
+    services.survey_publish(survey=s, by=carol)
+    return s
+
+
+def test_a_complete_response_is_stored_and_counted(api_as, alice, carol, survey):
+    posted = api_as(alice).post(f"/api/surveys/{survey.pk}/responses", {"answers": {"Q1": 5, "Q3": 9}})
+    assert posted.status_code == 201, posted.content
+    assert posted.json()["status"] == "completed"
+    metrics = api_as(carol).get(f"/api/surveys/{survey.pk}/metrics").json()
+    assert (metrics["n"], metrics["csat"], metrics["nps"]) == (1, 100.0, 100.0)
+
+
+def test_skip_logic_makes_the_follow_up_required_and_valid_answers_are_kept(api_as, alice, survey):
+    posted = api_as(alice).post(f"/api/surveys/{survey.pk}/responses", {"answers": {"Q1": 1, "Q3": "eleven"}})
+    assert posted.status_code == 422
+    body = posted.json()
+    assert set(body["errors"]) == {"Q3"} and body["status"] == "in_progress"
+    assert Response.objects.get(pk=body["id"]).answer_dict() == {"Q1": 1}
+    missing = api_as(alice).post(f"/api/surveys/{survey.pk}/responses", {"answers": {"Q1": 1}})
+    assert missing.status_code == 422 and set(missing.json()["errors"]) == {"Q2"}
+
+
+def test_an_answer_to_a_hidden_question_is_dropped(api_as, alice, survey):
+    posted = api_as(alice).post(f"/api/surveys/{survey.pk}/responses", {"answers": {"Q1": 5, "Q2": "多余"}})
+    assert posted.status_code == 201
+    assert Response.objects.get().answer_dict() == {"Q1": 5}
+
+
+def test_an_invitation_answers_once_through_the_api(api_as, alice, survey):
+    token = Invitation.objects.create(survey=survey).token
+    body = {"answers": {"Q1": 4}, "invitation_token": token}
+    assert api_as(alice).post(f"/api/surveys/{survey.pk}/responses", body).status_code == 201
+    again = api_as(alice).post(f"/api/surveys/{survey.pk}/responses", body)
+    assert again.status_code == 409 and "answered already" in again.json()["message"]
+
+
+def test_surveys_are_listed_with_their_questions_and_scores_are_for_designers(api_as, alice, client, survey):
+    listed = api_as(alice).get("/api/surveys").json()
+    assert [s["name"] for s in listed] == ["API 调查"]
+    assert [q["code"] for q in listed[0]["definition"]["sections"][0]["questions"]] == ["Q1", "Q2", "Q3"]
+    assert api_as(alice).get(f"/api/surveys/{survey.pk}/metrics").status_code == 404
+    assert client.post(f"/api/surveys/{survey.pk}/responses", {"answers": {}},
+                       content_type="application/json").status_code == 401
