@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kehu.assist import views
 
 app_name = "assist"
-urlpatterns: list = []
+urlpatterns = [
+    path("panel/", views.panel, name="panel"),
+    path("feedback/", views.feedback, name="feedback"),
+]

@@ -52,7 +52,8 @@ class NeedType(models.TextChoices):
 
 class BehaviourType(models.TextChoices):
     EASYGOING = "easygoing", _("Easygoing")
-    STUBBORN = "stubborn", _("Stubborn, uncooperative")
+    # The code is the assist engine's (kehu.engines.assist.labels.TYPES): one vocabulary.
+    UNCOOPERATIVE = "uncooperative", _("Stubborn, uncooperative")
     DOMINEERING = "domineering", _("Domineering, competitive")
     VAIN = "vain", _("Vain")
     IRRITABLE = "irritable", _("Irritable")

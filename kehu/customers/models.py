@@ -95,7 +95,7 @@ class Customer(models.Model):
     )
     need_type = models.CharField(_("need type"), max_length=10, choices=NeedType.choices, blank=True)
     behaviour_type = models.CharField(
-        _("behavioural type"), max_length=12, choices=BehaviourType.choices, blank=True
+        _("behavioural type"), max_length=16, choices=BehaviourType.choices, blank=True
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
     segments = models.ManyToManyField(Segment, verbose_name=_("segments"), blank=True, related_name="customers")
