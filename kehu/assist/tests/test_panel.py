@@ -4,7 +4,7 @@ from django.test import Client
 
 from kehu.assist.models import AssistCorrection
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_ACCEPT_LANGUAGE": "en"}  # messages read in English
 
 
 def test_the_panel_shows_labels_strategy_scripts_and_first_reply(web_as, alice, complaint):
@@ -52,7 +52,7 @@ def test_correcting_the_type_stores_it_and_switches_the_strategy(web_as, alice, 
     customer.refresh_from_db()
     assert customer.behaviour_type == "vain"
     # Drawn again later, the panel still uses the agent's verdict.
-    again = web_as(alice).get(f"/assist/panel/?ticket={complaint.pk}").content.decode()
+    again = web_as(alice).get(f"/assist/panel/?ticket={complaint.pk}", **HTMX).content.decode()
     assert "应对虚荣型客户" in again and "corrected" in again
 
 
@@ -89,7 +89,7 @@ def test_a_verdict_without_the_csrf_token_is_refused(alice, complaint):
 def test_a_type_on_the_customers_record_outweighs_the_models_reading(web_as, alice, complaint, customer):
     customer.behaviour_type = "vain"
     customer.save(update_fields=["behaviour_type"])
-    html = web_as(alice).get(f"/assist/panel/?ticket={complaint.pk}").content.decode()
+    html = web_as(alice).get(f"/assist/panel/?ticket={complaint.pk}", **HTMX).content.decode()
     assert "应对虚荣型客户" in html and "customer's record" in html
 
 

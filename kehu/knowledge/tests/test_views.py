@@ -28,7 +28,7 @@ def test_an_approver_sees_every_draft_and_the_review_queue(web_as, alice, carol,
     services.article_submit(article=alice_draft, by=alice)
     page = web_as(carol).get("/knowledge/?status=review").content.decode()
     assert "阿丽丝的草稿" in page and "投诉处理五步法" not in page
-    assert "Approve" in web_as(carol).get(f"/knowledge/{alice_draft.pk}/").content.decode()
+    assert "批准并发布" in web_as(carol).get(f"/knowledge/{alice_draft.pk}/").content.decode()
 
 
 def test_filters_narrow_the_list(web_as, alice):

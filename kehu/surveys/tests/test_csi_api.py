@@ -3,18 +3,11 @@
 import csv
 
 import pytest
-from django.utils import translation
 
 from kehu.engines.pls.tests.helpers import DATA, MOBI_SPEC, reference, satisfaction_spec
 
 PUBLISHED = reference()["published"]
 CSV_TEXT = (DATA / "satisfaction.csv").read_text(encoding="utf-8")
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def records() -> list[dict]:
