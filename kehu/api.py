@@ -133,7 +133,9 @@ def _register() -> None:
     # Each of these routers declares its own paths (/assist, /csi, /staffing, …).
     from kehu.assist.api import router as assist_router
     from kehu.contact.api import router as contact_router
+    from kehu.insights.api import router as insights_router
     from kehu.knowledge.api import router as knowledge_router
+    from kehu.sales.api import router as sales_router
     from kehu.search.api import router as search_router
     from kehu.surveys.api import router as surveys_router
 
@@ -142,6 +144,8 @@ def _register() -> None:
     api.add_router("/", surveys_router)
     api.add_router("/", contact_router)
     api.add_router("/", search_router)
+    api.add_router("/", insights_router)
+    api.add_router("/", sales_router)
 
 
 _register()

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "kehu.surveys",
     "kehu.contact",
     "kehu.search",
+    "kehu.insights",
+    "kehu.sales",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,8 @@ urlpatterns = [
     path("surveys/", include("kehu.surveys.urls")),
     path("contact/", include("kehu.contact.urls")),
     path("search/", include("kehu.search.urls")),
+    path("insights/", include("kehu.insights.urls")),
+    path("sales/", include("kehu.sales.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     # Anything else under /api/ answers JSON too, never Django's HTML 404 page.
