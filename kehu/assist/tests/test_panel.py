@@ -113,3 +113,8 @@ def test_a_customer_outside_the_scope_shows_no_panel(web_as, dave, customer):
     assert web_as(dave).get(f"/assist/panel/?customer={customer.pk}").status_code == 404
     assert web_as(dave).post("/assist/feedback/", {"customer": customer.pk, "field": "type",
                                                     "correct": "vain"}).status_code == 404
+
+
+def test_the_customer_page_loads_the_panel(web_as, bob, customer):
+    html = web_as(bob).get(customer.get_absolute_url()).content.decode()
+    assert f'hx-get="/assist/panel/?customer={customer.pk}"' in html
