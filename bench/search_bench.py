@@ -121,7 +121,9 @@ def _load_articles(n: int, rng: random.Random) -> None:
 
 def reindex() -> dict[str, object]:
     started = time.monotonic()
-    out = subprocess.run(common.kehu("search", "reindex"), cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(common.kehu("search", "reindex"), cwd=ROOT, capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"kehu search reindex failed:\n{out.stdout}\n{out.stderr}")
     return {"seconds": round(time.monotonic() - started, 1), "output": out.stdout.strip()}
 
 

@@ -24,9 +24,11 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from kehu.core.search import fold_text, phrase_terms
-from kehu.search.indexing import SOURCES, Source, match_ids_sql
+from kehu.search.indexing import SOURCES, Source, match_ids_sql, sqlite_hits
 
 CANDIDATES = 500  # newest matching objects ranked per kind
+DENSE = 20_000  # an exact query matching more documents than this walks the newest rows
+FUZZY_NEWEST = 5_000  # the words and overlap tries look among this many newest documents with any term
 FALLBACK_MIN_SHARE = 0.5  # of the query's bigrams a fallback hit must have, and at least
 FALLBACK_MIN_TERMS = 2  # this many: one shared bigram of a short query says little
 SNIPPET_BEFORE, SNIPPET_AFTER = 24, 80
@@ -96,10 +98,18 @@ def _sentence_words(phrases: list[str]) -> list[str]:
     return out if out and out != phrases else []
 
 
-def _match(source: Source, qs: QuerySet, terms: list[str], *, any_term: bool) -> QuerySet:
+def _match(source: Source, qs: QuerySet, terms: list[str], *, any_term: bool,
+           newest: int | None = None) -> QuerySet:
     vendor = connections[qs.db].vendor
-    sql, params = match_ids_sql(source, vendor, terms, any_term=any_term)
+    sql, params = match_ids_sql(source, vendor, terms, any_term=any_term, newest=newest)
     return qs.filter(pk__in=RawSQL(sql, params))
+
+
+def _dense(source: Source, qs: QuerySet, terms: list[str]) -> bool:
+    """Does nearly everything match (电, 的)? Then walking the newest rows finds the page
+    sooner than SQLite materialising hundreds of thousands of ids from the index.
+    PostgreSQL's planner makes that choice itself from its statistics."""
+    return connections[qs.db].vendor == "sqlite" and sqlite_hits(source, qs.db, terms, DENSE) >= DENSE
 
 
 def _candidates(source: Source, qs: QuerySet) -> QuerySet:
@@ -110,7 +120,8 @@ def _candidates(source: Source, qs: QuerySet) -> QuerySet:
 
 def _exact(source: Source, qs: QuerySet, phrases: list[str]) -> list[tuple[int, float]]:
     terms = list(dict.fromkeys(t for p in phrases for t in phrase_terms(p)))
-    qs = _match(source, qs, terms, any_term=False)
+    if not _dense(source, qs, terms):
+        qs = _match(source, qs, terms, any_term=False)
     for phrase in phrases:
         qs = qs.filter(Q(search_document__folded_title__contains=phrase)
                        | Q(search_document__folded_body__contains=phrase))
@@ -138,7 +149,8 @@ def _shared(source: Source, qs: QuerySet, units: set[str], *, min_count: int,
         return []
     terms = sorted(set(t for u in units for t in phrase_terms(u)))
     scored = []
-    for pk, title, body in _candidates(source, _match(source, qs, terms, any_term=True))[:CANDIDATES]:
+    matching = _match(source, qs, terms, any_term=True, newest=FUZZY_NEWEST)
+    for pk, title, body in _candidates(source, matching)[:CANDIDATES]:
         shared = sum(1 for u in units if u in title or u in body)
         if shared >= min_count and shared / len(units) >= FALLBACK_MIN_SHARE:
             in_title = sum(1 for u in units if u in title)

@@ -127,3 +127,14 @@ def test_a_word_the_admin_adds_is_kept_whole(alice, root):
     DictionaryWord.objects.create(word="峰穀電價", created_by=root)  # stored folded
     forget()
     assert words("峰谷电价怎么算")[0] == "峰谷电价"
+
+
+def test_a_very_common_word_walks_the_newest_rows_and_finds_the_same(alice, monkeypatch):
+    from kehu.search import query
+
+    for i in range(5):
+        ticket(alice, f"停电报修{i}", "电表")
+    ticket(alice, "水费", "无关")
+    through_index = titles(alice, "电")
+    monkeypatch.setattr(query, "DENSE", 1)  # on SQLite: every query counts as common
+    assert titles(alice, "电") == through_index and len(through_index) == 5
