@@ -28,7 +28,7 @@ from kehu.search.indexing import SOURCES, Source, match_ids_sql, sqlite_hits
 
 CANDIDATES = 500  # newest matching objects ranked per kind
 DENSE = 20_000  # an exact query matching more documents than this walks the newest rows
-FUZZY_NEWEST = 5_000  # the words and overlap tries look among this many newest documents with any term
+FUZZY_NEWEST = 1_000  # the words and overlap tries look among this many newest documents with any term
 FALLBACK_MIN_SHARE = 0.5  # of the query's bigrams a fallback hit must have, and at least
 FALLBACK_MIN_TERMS = 2  # this many: one shared bigram of a short query says little
 SNIPPET_BEFORE, SNIPPET_AFTER = 24, 80
@@ -113,7 +113,9 @@ def _dense(source: Source, qs: QuerySet, terms: list[str]) -> bool:
 
 
 def _candidates(source: Source, qs: QuerySet) -> QuerySet:
-    return qs.order_by("-pk").values_list(
+    # Newest first, ordered by the document's key (the same id): SQLite then walks the
+    # document table backwards and stops after a page, instead of sorting every match.
+    return qs.order_by(f"-search_document__{source.key}").values_list(
         "pk", "search_document__folded_title", "search_document__folded_body"
     )
 
