@@ -13,14 +13,22 @@ from kehu.knowledge.models import Article
 from kehu.service.models import Ticket
 
 
-class TicketDocument(models.Model):
+class SearchDocument(models.Model):
+    """What every kind's document holds (see indexing.document_values)."""
+
+    folded_title = models.TextField(blank=True, default="")
+    folded_body = models.TextField(blank=True, default="")
+    terms = models.TextField(blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class TicketDocument(SearchDocument):
     ticket = models.OneToOneField(
         Ticket, on_delete=models.CASCADE, primary_key=True, related_name="search_document",
         verbose_name=_("ticket"),
     )
-    folded_title = models.TextField(blank=True, default="")
-    folded_body = models.TextField(blank=True, default="")
-    terms = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name = _("ticket search document")
@@ -30,14 +38,11 @@ class TicketDocument(models.Model):
         return f"ticket {self.pk}"
 
 
-class ArticleDocument(models.Model):
+class ArticleDocument(SearchDocument):
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document",
         verbose_name=_("knowledge article"),
     )
-    folded_title = models.TextField(blank=True, default="")
-    folded_body = models.TextField(blank=True, default="")
-    terms = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name = _("article search document")
