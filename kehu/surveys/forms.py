@@ -5,7 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kehu.accounts.models import Department
+from kehu.customers.choices import TimeState, ValueTier
 from kehu.surveys import logic
+from kehu.surveys.models import SchemeChoice
 
 TYPE_CHOICES = [
     ("rating", _("Rating scale")), ("single", _("Single choice")), ("multiple", _("Multiple choice")),
@@ -127,3 +130,58 @@ class TicketRuleForm(forms.Form):
         from kehu.service.choices import TicketKind
 
         self.fields["kinds"].choices = TicketKind.choices
+
+
+class CsiModelForm(forms.Form):
+    """The model's settings; constructs, item mapping and paths come as lists beside it."""
+
+    name = forms.CharField(label=_("Model name"), max_length=200, initial=_("Customer satisfaction index"))
+    target = forms.CharField(label=_("Target construct"), max_length=60)
+    scheme = forms.ChoiceField(label=_("Weighting scheme"), choices=SchemeChoice.choices, initial="path")
+    scaled = forms.BooleanField(label=_("Standardise items (unticked: unscaled, as ACSI)"), required=False,
+                                initial=True)
+    bootstrap = forms.IntegerField(label=_("Bootstrap resamples"), min_value=0, max_value=5000, initial=0,
+                                   help_text=_("0: no significance tests; 500 or more for reliable ones."))
+    seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=2**31 - 1, initial=0)
+
+
+class PeriodForm(forms.Form):
+    since = forms.DateField(label=_("From"), required=False)
+    until = forms.DateField(label=_("to"), required=False)
+
+
+class SampleForm(forms.Form):
+    value_tier = forms.ChoiceField(label=_("Value tier"), required=False,
+                                   choices=[("", "—"), *ValueTier.choices])
+    time_state = forms.ChoiceField(label=_("Time state"), required=False,
+                                   choices=[("", "—"), *TimeState.choices])
+    province = forms.CharField(label=_("Province"), max_length=30, required=False)
+    city = forms.CharField(label=_("City"), max_length=30, required=False)
+    tag = forms.CharField(label=_("Tag"), max_length=40, required=False)
+    team = forms.ModelChoiceField(label=_("Owner team"), required=False, queryset=Department.objects.all())
+    n = forms.IntegerField(label=_("Sample size"), min_value=0, max_value=1_000_000, required=False)
+    stratify = forms.ChoiceField(label=_("Design"), required=False, choices=[
+        ("", _("Simple random sample")), ("tier", _("Stratified by value tier")),
+        ("region", _("Stratified by province"))])
+    allocation = forms.ChoiceField(label=_("Allocation"), required=False, choices=[
+        ("proportional", _("Proportional to stratum size")), ("quota", _("Quotas per stratum"))])
+    quotas = forms.CharField(label=_("Quotas"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("One per line, stratum=number, e.g. key=20 or 广东=50."))
+    seed = forms.IntegerField(label=_("Random seed"), min_value=0, max_value=2**31 - 1, initial=0,
+                              required=False)
+    send = forms.BooleanField(label=_("Send the invitations by e-mail where an address is known"),
+                              required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("allocation") == "quota" and data.get("stratify") and not data.get("quotas"):
+            self.add_error("quotas", _("List the quotas, one stratum per line."))
+        elif data.get("allocation") != "quota" or not data.get("stratify"):
+            if not data.get("n"):
+                self.add_error("n", _("Say how many customers to draw."))
+        return data
+
+    def filters(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {k: (d[k].pk if k == "team" else d[k]) for k in ("value_tier", "time_state", "province", "city",
+                                                                 "tag", "team") if d.get(k)}

@@ -210,3 +210,41 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question}={self.value}"
+
+
+class SchemeChoice(models.TextChoices):
+    PATH = "path", _("Path weighting")
+    CENTROID = "centroid", _("Centroid")
+    FACTORIAL = "factorial", _("Factorial")
+
+
+class SurveyModel(models.Model):
+    """A CSI path model over a survey's items: which items measure which construct, the paths,
+    the target and how to estimate. Simply updated in place (`updated_at`): a run reads the
+    model as it is then and shows it beside the results."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE,
+                               related_name="csi_models")
+    name = models.CharField(_("name"), max_length=200)
+    constructs = models.JSONField(_("constructs"), default=dict)  # {construct: [item column, …]}
+    paths = models.JSONField(_("paths"), default=list)  # [[from, to], …]
+    target = models.CharField(_("target"), max_length=60)
+    scheme = models.CharField(_("weighting scheme"), max_length=10, choices=SchemeChoice.choices,
+                              default=SchemeChoice.PATH)
+    scaled = models.BooleanField(_("standardise items"), default=True)
+    bootstrap = models.PositiveIntegerField(_("bootstrap resamples"), default=0)
+    seed = models.PositiveIntegerField(_("random seed"), default=0)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("CSI model")
+        verbose_name_plural = _("CSI models")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("surveys:model", args=[self.survey_id])

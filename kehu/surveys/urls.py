@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kehu.surveys import views
+from kehu.surveys import model_views, views
 
 app_name = "surveys"
 urlpatterns = [
@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:pk>/cati/", views.cati_start, name="cati_start"),
     path("<int:pk>/results/", views.results, name="results"),
     path("<int:pk>/export.<str:fmt>", views.export, name="export"),  # xlsx or csv
+    path("<int:pk>/model/", model_views.model_page, name="model"),
+    path("<int:pk>/model/run/", model_views.model_results, name="model_results"),
+    path("<int:pk>/model/export.xlsx", model_views.model_export, name="model_export"),
+    path("<int:pk>/model/compare/", model_views.model_compare, name="model_compare"),
+    path("<int:pk>/sample/", model_views.sample, name="sample"),
     path("interviews/<int:pk>/", views.cati, name="cati"),
     path("s/<str:token>/", views.answer, name="answer"),
 ]

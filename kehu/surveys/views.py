@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from kehu.core.errors import ServiceError
 from kehu.surveys import logic, services
 from kehu.surveys.export import export_responses
-from kehu.surveys.forms import QuestionForm, SurveyForm, TicketRuleForm, raw_answers
+from kehu.surveys.forms import QuestionForm, SampleForm, SurveyForm, TicketRuleForm, raw_answers
 from kehu.surveys.metrics import survey_metrics
 from kehu.surveys.models import (
     Invitation,
@@ -75,6 +75,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "public_link": request.build_absolute_uri(survey.public_url()),
         "metrics": survey_metrics(survey) if designer else None,
         "rule_form": TicketRuleForm(), "rules": survey.ticket_rules.all() if designer else [],
+        "sample_form": SampleForm(initial={"seed": 0}),
     })
 
 
