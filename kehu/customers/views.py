@@ -83,6 +83,10 @@ ACTIONS = {
     "equipment.created": gettext_lazy("Equipment added"),
     "ledger.created": gettext_lazy("Ledger entry added"),
     "followup.created": gettext_lazy("Follow-up recorded"),
+    "lead.converted": gettext_lazy("Converted from a lead"),
+    "opportunity.created": gettext_lazy("Opportunity opened"),
+    "opportunity.moved": gettext_lazy("Opportunity moved"),
+    "opportunity.reopened": gettext_lazy("Opportunity reopened"),
 }
 TABS = ("overview", "equipment", "ledger", "history")
 
@@ -303,7 +307,9 @@ def _shown_value(field: Any, value: Any) -> Any:
 
 
 def _field_maps() -> dict[str, dict[str, Any]]:
-    models = (Customer, Contact, Equipment, FollowUp, LedgerEntry)
+    from kehu.sales.models import Opportunity  # the sales app records moves on the customer's history
+
+    models = (Customer, Contact, Equipment, FollowUp, LedgerEntry, Opportunity)
     return {m._meta.model_name: {f.name: f for f in m._meta.get_fields() if hasattr(f, "verbose_name")}
             for m in models}
 
