@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Body, Router, Status
 
-from kehu.contact import staffing
-from kehu.contact.schemas import DayIn, DayOut, StaffingIn, StaffingOut
+from kehu.contact import cti, staffing
+from kehu.contact.schemas import CtiReport, DayIn, DayOut, StaffingIn, StaffingOut
 from kehu.core.schemas import Message
 
 router = Router(tags=["Contact center"])
@@ -27,3 +27,18 @@ def staffing_day(request: HttpRequest, body: DayIn) -> dict[str, Any]:
         [(i.start, i.calls, i.aht_s) for i in body.intervals], body.aht_s
     )
     return staffing.staffing_day(intervals=intervals, params=body.params())
+
+
+@router.post("/cti/events", response={200: CtiReport, 403: Message, 422: Message})
+def cti_events(request: HttpRequest, payload: Body[Any]) -> Any:
+    """Telephone events from a PBX adapter: one event object or a list (see docs/cti.md).
+
+    Idempotent by event id; problems (unknown agents, impossible times) are reported per
+    event, never refused as a whole.
+    """
+    if not cti.can_post_cti(request.user):
+        return Status(403, {"message": "Only an administrator, manager or supervisor token may post "
+                                       "telephone events.", "field": ""})
+    if not isinstance(payload, (dict, list)):
+        return Status(422, {"message": "Send one event object or a list of events.", "field": "body"})
+    return cti.events_ingest(payload)

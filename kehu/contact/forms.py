@@ -83,3 +83,14 @@ class StaffingForm(forms.Form):
             max_occupancy=float(d["max_occupancy"]) / 100,
             patience_s=None if patience is None else float(patience),
         )
+
+
+class CdrForm(forms.Form):
+    """A telephone system's CSV export and how its columns map to interaction fields."""
+
+    file = forms.FileField(label=_("CDR file (CSV)"))
+    mapping = forms.CharField(
+        label=_("Column mapping (JSON)"), widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_('For example {"uniqueid": "external_id", "start": "offered_at", "answer": '
+                    '"answered_at", "end": "ended_at", "src": "caller", "agent": "agent"}.'),
+    )

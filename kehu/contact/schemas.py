@@ -100,3 +100,14 @@ class DayOut(Schema):
     shrinkage: float
     max_occupancy: float
     patience_s: float | None
+
+
+class CtiProblem(Schema):
+    id: str
+    message: str
+
+
+class CtiReport(Schema):
+    accepted: int
+    duplicates: int
+    problems: list[CtiProblem]

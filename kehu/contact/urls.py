@@ -5,4 +5,7 @@ from kehu.contact import views
 app_name = "contact"
 urlpatterns = [
     path("staffing/", views.staffing_page, name="staffing"),
+    path("pop/", views.screen_pop, name="pop"),
+    path("interactions/", views.interactions_page, name="interactions"),
+    path("cdr/", views.cdr_import_page, name="cdr"),
 ]

@@ -1,17 +1,22 @@
-"""HTML views of the contact center: the staffing planner."""
+"""HTML views of the contact center: staffing planner, screen pop, interactions, CDR import."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kehu.contact import staffing
-from kehu.contact.forms import StaffingForm
+from kehu.contact.cdr import MAX_BYTES, cdr_import, parse_mapping
+from kehu.contact.cti import can_post_cti
+from kehu.contact.forms import CdrForm, StaffingForm
+from kehu.contact.models import Interaction
+from kehu.contact.screen_pop import open_call_for, pop_context
 from kehu.core.errors import InvalidInput
 
 
@@ -69,3 +74,50 @@ def staffing_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and (form.errors or not context["plan"]):
         status = 422
     return render(request, "contact/staffing.html", context, status=status)
+
+
+# --- screen pop, interactions, CDR import -----------------------------------------------------
+
+def screen_pop(request: HttpRequest) -> HttpResponse:
+    """The agent's open call as {"v", "html"}; 204 when the browser already has version `v`."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    interaction = open_call_for(request.user)
+    version = str(interaction.pk) if interaction else ""
+    if request.GET.get("v", "") == version:
+        return HttpResponse(status=204)
+    html = render_to_string("contact/_pop_card.html", pop_context(request.user, interaction),
+                            request=request) if interaction else ""
+    return JsonResponse({"v": version, "html": html})
+
+
+def _interactions_for(user: Any) -> Any:
+    qs = Interaction.objects.select_related("queue", "agent", "customer").order_by("-offered_at", "-id")
+    if user.is_superuser or getattr(user, "role", "") in ("admin", "manager", "supervisor"):
+        return qs
+    return qs.filter(agent=user)
+
+
+@login_required
+def interactions_page(request: HttpRequest) -> HttpResponse:
+    """The latest calls: all for supervisors and managers, an agent's own for an agent."""
+    rows = list(_interactions_for(request.user)[:100])
+    return render(request, "contact/interactions.html", {"rows": rows})
+
+
+@login_required
+def cdr_import_page(request: HttpRequest) -> HttpResponse:
+    """Upload a CDR export with its column mapping; bad rows are listed, good rows kept."""
+    form = CdrForm(request.POST or None, request.FILES or None)
+    result, status = None, 200
+    if request.method == "POST":
+        if not can_post_cti(request.user):
+            return render(request, "contact/cdr.html", {"form": form, "forbidden": True}, status=403)
+        if form.is_valid():
+            try:
+                mapping = parse_mapping(form.cleaned_data["mapping"])
+                result = cdr_import(data=form.cleaned_data["file"].read(MAX_BYTES + 1), mapping=mapping)
+            except InvalidInput as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        status = 200 if result is not None else 422
+    return render(request, "contact/cdr.html", {"form": form, "result": result}, status=status)
