@@ -163,6 +163,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             except ServiceError as exc:
                 form.add_service_errors(exc)
             else:
+                _link_call(request, ticket)
                 messages.success(request, _("Ticket %(number)s created.") % {"number": ticket.number})
                 return redirect(ticket.get_absolute_url())
         customer = _caller(request, request.POST.get("phone", ""))
@@ -178,7 +179,17 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         "form": form, "customer": customer, "summary": _customer_summary(request, customer) if customer else None,
         "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
         "masters": _listed(_visible(request).open().filter(is_master=True)).order_by("-id")[:10],
+        "interaction": (request.POST.get("interaction") or request.GET.get("interaction", ""))[:18],
     })
+
+
+def _link_call(request: HttpRequest, ticket: Ticket) -> None:
+    """A ticket opened from a screen pop records the call it came from (the agent's own call)."""
+    from kehu.contact.models import Interaction
+
+    call = request.POST.get("interaction", "")
+    if call.isdigit() and len(call) <= 18:
+        Interaction.objects.filter(pk=int(call), agent=request.user, ticket__isnull=True).update(ticket=ticket)
 
 
 # --- the ticket page ----------------------------------------------------------------------

@@ -75,4 +75,5 @@ def test_agent_gets_a_screen_pop_for_a_ringing_call_and_opens_a_ticket(transacti
 
     ticket = Ticket.objects.get()
     assert ticket.customer_id == customer.pk and ticket.title == "来电咨询电费账单"
-    assert Interaction.objects.get(external_id="live-call").agent == org["alice"]
+    call = Interaction.objects.get(external_id="live-call")
+    assert call.agent == org["alice"] and call.ticket == ticket  # the ticket remembers its call

@@ -89,8 +89,9 @@ def test_sweep_runs_both_jobs_once(bob: User) -> None:
     trashed(bob)
     first, again = run("sweep").splitlines(), run("sweep").splitlines()
     assert first[0].startswith("SLA: warned 0;")
-    assert first[1] == "pool: 1 returned; recycle bin: 1 purged; survey invitations: 0; planner statistics refreshed"
-    assert again[1] == "pool: 0 returned; recycle bin: 0 purged; survey invitations: 0; planner statistics refreshed"
+    assert first[1] == "open calls closed by timeout: 0"
+    assert first[2] == "pool: 1 returned; recycle bin: 1 purged; survey invitations: 0; planner statistics refreshed"
+    assert again[2] == "pool: 0 returned; recycle bin: 0 purged; survey invitations: 0; planner statistics refreshed"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -98,5 +99,6 @@ def test_sweep_with_nothing_to_do_reports_zeros(org) -> None:
     assert run("sweep").splitlines() == [
         "SLA: warned 0; first response breached 0; resolution breached 0; escalated to manager 0; "
         "overdue work orders 0",
+        "open calls closed by timeout: 0",
         "pool: 0 returned; recycle bin: 0 purged; survey invitations: 0; planner statistics refreshed",
     ]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from kehu.contact.cti import close_stale_calls
 from kehu.core.dbstats import refresh_planner_stats
 from kehu.customers.services import pool_sweep, trash_purge
 from kehu.service.services import sla_sweep
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         while True:
             close_old_connections()
             self.stdout.write(f"SLA: {sla_sweep()}")
+            self.stdout.write(f"open calls closed by timeout: {close_stale_calls()}")
             if time.monotonic() >= next_hourly:
                 returned, purged, invited = pool_sweep(), trash_purge(), invitations_after_tickets()
                 refresh_planner_stats()
