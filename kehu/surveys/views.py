@@ -64,19 +64,24 @@ def survey_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _survey(request, pk)
+    return _detail(request, _survey(request, pk), QuestionForm())
+
+
+def _detail(request: HttpRequest, survey: Survey, question_form: QuestionForm, status: int = 200) -> HttpResponse:
+    """The survey page: questions of the version in preparation (else the published one),
+    the builder, distribution and scores for designers."""
     designer = is_designer(request.user)
     draft, published = survey.draft(), survey.published()
     shown = draft or published
     return render(request, "surveys/detail.html", {
         "survey": survey, "draft": draft, "published": published, "designer": designer,
         "sections": _sections(shown.definition if shown else {}, _language()),
-        "question_form": QuestionForm(), "codes": list(logic.question_map(shown.definition)) if shown else [],
+        "question_form": question_form, "codes": list(logic.question_map(shown.definition)) if shown else [],
         "public_link": request.build_absolute_uri(survey.public_url()),
         "metrics": survey_metrics(survey) if designer else None,
         "rule_form": TicketRuleForm(), "rules": survey.ticket_rules.all() if designer else [],
         "sample_form": SampleForm(initial={"seed": 0}),
-    })
+    }, status=status)
 
 
 @login_required
@@ -92,14 +97,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(survey)
         except ServiceError as exc:
             form.add_error(None, exc.message)
-    published = survey.published()
-    shown = survey.draft() or published
-    return render(request, "surveys/detail.html", {
-        "survey": survey, "draft": survey.draft(), "published": published, "designer": True,
-        "sections": _sections(shown.definition if shown else {}, _language()), "question_form": form,
-        "codes": list(logic.question_map(shown.definition)) if shown else [],
-        "public_link": request.build_absolute_uri(survey.public_url()), "metrics": survey_metrics(survey),
-    }, status=422)
+    return _detail(request, survey, form, status=422)
 
 
 @login_required
