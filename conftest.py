@@ -16,6 +16,20 @@ from kehu.accounts.models import Department, Role, RolePolicy, User, forget_role
 from kehu.accounts.services import token_create
 
 PASSWORD = "kehu-test-pass"
+# Debian's Chromium as the browser tests launch it (no sandbox for root in a container).
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def log_in(page, base: str, username: str) -> None:
+    """Log in through the form of a Playwright page and land on the home page."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click(".login-box button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("Today")
 
 
 def make_user(username: str, role: str, department: Department | None, **extra: object) -> User:

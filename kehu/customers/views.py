@@ -307,7 +307,8 @@ def _shown_value(field: Any, value: Any) -> Any:
 
 
 def _field_maps() -> dict[str, dict[str, Any]]:
-    from kehu.sales.models import Opportunity  # the sales app records moves on the customer's history
+    # The sales app records an opportunity's moves on its customer's history.
+    from kehu.sales.models import Opportunity
 
     models = (Customer, Contact, Equipment, FollowUp, LedgerEntry, Opportunity)
     return {m._meta.model_name: {f.name: f for f in m._meta.get_fields() if hasattr(f, "verbose_name")}

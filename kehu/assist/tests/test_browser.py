@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from playwright import sync_api as playwright_api
 
-from conftest import PASSWORD
+from conftest import CHROMIUM_ARGS, PASSWORD
 from kehu.assist.models import AssistCorrection
 from kehu.assist.tests.conftest import ANGRY
 from kehu.customers.models import Customer
@@ -24,8 +24,6 @@ from kehu.service.services import ticket_create
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 expect = playwright_api.expect
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def restore_migrated_data() -> None:

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import PASSWORD
+from conftest import CHROMIUM_ARGS, PASSWORD
 from kehu.accounts.services import token_create
 from kehu.contact.models import AgentExtension, Interaction
 from kehu.customers import services as customer_services
@@ -22,8 +22,6 @@ from kehu.service.models import ComplaintGrade, Ticket
 # Playwright's sync API runs an event loop in the main thread; the ORM calls run there too.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def post_events(base: str, token: str, events: list[dict]) -> dict:

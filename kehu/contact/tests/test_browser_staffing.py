@@ -7,21 +7,12 @@ import os
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import PASSWORD
+from conftest import CHROMIUM_ARGS, PASSWORD
 
 # Playwright's sync API runs an event loop in the main thread; the ORM calls of this test
 # (the live server's users) run there too, outside that loop.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 FORECAST = "08:00 100 180\n08:30 160 190\n09:00 oops 200\n09:30 240 200"
 
 

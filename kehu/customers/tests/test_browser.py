@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from conftest import PASSWORD
+from conftest import CHROMIUM_ARGS, PASSWORD
 from kehu.customers import services
 
 # Playwright's sync API runs an event loop in the main thread; the ORM calls of this
@@ -20,8 +20,6 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
 SHOTS = Path("/tmp/kehu-shots")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def some_customers(bob, carol) -> tuple[int, int]:

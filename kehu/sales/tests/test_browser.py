@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from conftest import CHROMIUM_ARGS
 from kehu.sales.models import Lead, Opportunity, StageChange
 from kehu.sales.tests.conftest import make_lead, shipped_pipelines
 
@@ -17,8 +18,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 def log_in(page, base: str, username: str) -> None:

@@ -16,7 +16,7 @@ import re
 import pytest
 from django.apps import apps
 
-from conftest import PASSWORD, make_user
+from conftest import CHROMIUM_ARGS, log_in, make_user
 from kehu.accounts.models import Department, Role
 from kehu.customers import services as customer_services
 from kehu.service.models import ComplaintGrade
@@ -28,8 +28,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 STEP_DONE = re.compile(r"✓ \d\d-\d\d \d\d:\d\d")
 STEPS = ["Calm the customer", "Listen and record the facts", "Show understanding and apologise",
          "Agree a solution", "Follow up and summarise"]
@@ -43,13 +41,6 @@ def default_service_data() -> None:
     if not ComplaintGrade.objects.exists():
         importlib.import_module("kehu.service.migrations.0002_defaults").fill(apps, None)
 
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click(".login-box button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("Today")
 
 
 @pytest.mark.browser

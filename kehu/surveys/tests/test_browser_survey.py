@@ -7,22 +7,13 @@ import os
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import CHROMIUM_ARGS, log_in
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM checks below run beside Playwright's loop
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-
-def log_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click(".login-box button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("Today")
 
 
 def add_question(page, **fields: str) -> None:
