@@ -22,6 +22,16 @@ CSV = """uniqueid,start,answer,end,src,agent,queue,recording
 """
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """The row reasons are read in English here (the Chinese catalogue is checked as a whole)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def files(tmp_path):
     (tmp_path / "cdr.csv").write_text(CSV, encoding="utf-8")
