@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kehu.insights import views
 
 app_name = "insights"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard_page, name="dashboard"),
+    path("data/<slug:key>.csv", views.chart_csv, name="chart_csv"),
+    path("win-back/", views.win_back, name="win_back"),
+    path("win-back/export/", views.win_back_export, name="win_back_export"),
+]
