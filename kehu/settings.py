@@ -194,6 +194,13 @@ KEHU_BLOCKED_EXTENSIONS = os.environ.get(
 KEHU_SERVICE_EMAIL = os.environ.get("KEHU_SERVICE_EMAIL", "service@kehu.localhost")
 # Where customers reach this installation: links in survey invitations start with it.
 KEHU_PUBLIC_URL = os.environ.get("KEHU_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Customer insights (docs/insights.md). Pyramid: cumulative shares of paying customers ranked by
+# money paid, or {"by": "amount", "key": 1_000_000, "quality": 200_000, "general": 20_000}.
+KEHU_PYRAMID_CUTOFFS = {"by": "share", "key": 0.01, "quality": 0.05, "general": 0.20}
+# Lifecycle: "past" after this many days without payment; "lost" after this many without payment or follow-up.
+KEHU_LIFECYCLE_DAYS = (365, 730)
+# The sweep refreshes insights once a day from this local hour on.
+KEHU_INSIGHTS_HOUR = int(os.environ.get("KEHU_INSIGHTS_HOUR", "2"))
 KEHU_MAIL_DOMAIN = KEHU_SERVICE_EMAIL.rpartition("@")[2] or "kehu.localhost"
 DEFAULT_FROM_EMAIL = KEHU_SERVICE_EMAIL
 EMAIL_HOST = os.environ.get("KEHU_SMTP_HOST", "127.0.0.1")

@@ -12,6 +12,7 @@ from django.db import close_old_connections
 from kehu.contact.cti import close_stale_calls
 from kehu.core.dbstats import refresh_planner_stats
 from kehu.customers.services import pool_sweep, trash_purge
+from kehu.insights.services import insights_nightly
 from kehu.service.services import sla_sweep
 from kehu.surveys.services import invitations_after_tickets
 
@@ -39,6 +40,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"pool: {returned} returned; recycle bin: {purged} purged; survey invitations: {invited}; "
                     "planner statistics refreshed")
+                insights = insights_nightly()
+                if insights:
+                    self.stdout.write(f"insights: {insights}")
                 next_hourly = time.monotonic() + settings.KEHU_SWEEP_INTERVAL_MINUTES * 60
             if not loop:
                 return
