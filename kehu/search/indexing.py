@@ -158,7 +158,7 @@ def _drop_index(connection: Any, source: Source) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(f"DROP TABLE IF EXISTS {source.fts}")
         elif connection.vendor == "postgresql":
-            cursor.execute(f"DROP INDEX IF EXISTS {source.table}_terms")
+            cursor.execute(f"DROP INDEX IF EXISTS {source.table}_vector")
 
 
 def ensure_indexes(using: str = "default", **kwargs: Any) -> None:
@@ -176,12 +176,20 @@ def ensure_indexes(using: str = "default", **kwargs: Any) -> None:
             if connection.vendor == "sqlite":
                 _ensure_sqlite(cursor, source)
             elif connection.vendor == "postgresql":
-                cursor.execute(
-                    f"CREATE INDEX IF NOT EXISTS {table}_terms ON {table} USING gin (({PG_VECTOR}))"
-                )
+                _ensure_postgresql(cursor, table)
 
 
-PG_VECTOR = "array_to_tsvector(string_to_array(terms, ' '))"
+# On PostgreSQL the terms are also kept as a stored tsvector: deciding whether a document
+# matches is then a lookup, not a string split per row (ten times cheaper in a scan).
+PG_VECTOR = "vector"
+PG_VECTOR_EXPRESSION = "array_to_tsvector(string_to_array(terms, ' '))"
+
+
+def _ensure_postgresql(cursor: Any, table: str) -> None:
+    cursor.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {PG_VECTOR} tsvector "
+                   f"GENERATED ALWAYS AS ({PG_VECTOR_EXPRESSION}) STORED")
+    cursor.execute(f"CREATE INDEX IF NOT EXISTS {table}_vector ON {table} USING gin ({PG_VECTOR})")
+    cursor.execute(f"DROP INDEX IF EXISTS {table}_terms")  # the expression index of before
 
 
 def _sqlite_triggers(source: Source) -> dict[str, str]:
@@ -228,9 +236,11 @@ def match_ids_sql(source: Source, vendor: str, terms: list[str], *, any_term: bo
     return f"SELECT rowid FROM {source.fts} WHERE {source.fts} MATCH %s{limit}", [query]
 
 
-def sqlite_hits(source: Source, db: str, terms: list[str], cap: int) -> int:
-    """How many documents have every term, counted up to `cap` (a doclist walk: ~1 ms)."""
-    sql, params = match_ids_sql(source, "sqlite", terms)
-    with connections[db].cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s)", [*params, cap])
+def count_upto(source: Source, db: str, terms: list[str], cap: int, *, any_term: bool = False) -> int:
+    """How many documents have every (or any) term, counted up to `cap`: cheap, because the
+    index stops after `cap` (an FTS5 doclist walk, a GIN bitmap)."""
+    connection = connections[db]
+    sql, params = match_ids_sql(source, connection.vendor, terms, any_term=any_term)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s) hits", [*params, cap])
         return cursor.fetchone()[0]

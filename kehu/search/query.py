@@ -24,11 +24,11 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from kehu.core.search import fold_text, phrase_terms
-from kehu.search.indexing import SOURCES, Source, match_ids_sql, sqlite_hits
+from kehu.search.indexing import PG_VECTOR, SOURCES, Source, count_upto, match_ids_sql
 
 CANDIDATES = 500  # newest matching objects ranked per kind
 DENSE = 20_000  # an exact query matching more documents than this walks the newest rows
-FUZZY_NEWEST = 1_000  # the words and overlap tries look among this many newest documents with any term
+FUZZY_WALK = 2_000  # the words and overlap tries score this many newest documents (suggestions)
 FALLBACK_MIN_SHARE = 0.5  # of the query's bigrams a fallback hit must have, and at least
 FALLBACK_MIN_TERMS = 2  # this many: one shared bigram of a short query says little
 SNIPPET_BEFORE, SNIPPET_AFTER = 24, 80
@@ -106,27 +106,34 @@ def _match(source: Source, qs: QuerySet, terms: list[str], *, any_term: bool,
 
 
 def _dense(source: Source, qs: QuerySet, terms: list[str]) -> bool:
-    """Does nearly everything match (电, 的)? Then walking the newest rows finds the page
-    sooner than SQLite materialising hundreds of thousands of ids from the index.
-    PostgreSQL's planner makes that choice itself from its statistics."""
-    return connections[qs.db].vendor == "sqlite" and sqlite_hits(source, qs.db, terms, DENSE) >= DENSE
+    """Does a large share of the documents match (电, 停电)? Then walking the newest rows
+    finds a page sooner than SQLite materialising every matching id from FTS5. PostgreSQL's
+    planner makes that choice itself (the stored tsvector has statistics). Either way the
+    hits are the newest CANDIDATES documents containing every phrase."""
+    return connections[qs.db].vendor == "sqlite" and count_upto(source, qs.db, terms, DENSE) >= DENSE
 
 
 def _candidates(source: Source, qs: QuerySet) -> QuerySet:
-    # Newest first, ordered by the document's key (the same id): SQLite then walks the
-    # document table backwards and stops after a page, instead of sorting every match.
-    return qs.order_by(f"-search_document__{source.key}").values_list(
-        "pk", "search_document__folded_title", "search_document__folded_body"
-    )
+    """(id, folded title, folded body), newest first. The same order on both databases, by
+    the column each walks backwards and stops at a page: SQLite the document table's key
+    (by the object's own id it sorted every match), PostgreSQL the object's primary key."""
+    newest = "-pk" if connections[qs.db].vendor == "postgresql" else f"-search_document__{source.key}"
+    return qs.order_by(newest).values_list("pk", "search_document__folded_title", "search_document__folded_body")
 
 
 def _exact(source: Source, qs: QuerySet, phrases: list[str]) -> list[tuple[int, float]]:
     terms = list(dict.fromkeys(t for p in phrases for t in phrase_terms(p)))
-    if not _dense(source, qs, terms):
+    postgresql = connections[qs.db].vendor == "postgresql"
+    if not postgresql and not _dense(source, qs, terms):
         qs = _match(source, qs, terms, any_term=False)
     for phrase in phrases:
         qs = qs.filter(Q(search_document__folded_title__contains=phrase)
                        | Q(search_document__folded_body__contains=phrase))
+    if postgresql:
+        # On the document row already joined (one visit per document, not two): the planner
+        # picks the GIN index for rare terms and a walk of the newest for common ones.
+        qs = qs.extra(where=[f'"{source.table}"."{PG_VECTOR}" @@ %s::tsquery'],
+                      params=[" & ".join(f"'{t}'" for t in terms)])
     return [(pk, _score(phrases, title, body)) for pk, title, body in _candidates(source, qs)[:CANDIDATES]]
 
 
@@ -147,12 +154,11 @@ def _words(source: Source, qs: QuerySet, words: list[str], grams: set[str]) -> l
 
 def _shared(source: Source, qs: QuerySet, units: set[str], *, min_count: int,
             grams: set[str] = frozenset()) -> list[tuple[int, float]]:
+    """Score the newest FUZZY_WALK documents by how many of `units` they contain."""
     if not units:
         return []
-    terms = sorted(set(t for u in units for t in phrase_terms(u)))
     scored = []
-    matching = _match(source, qs, terms, any_term=True, newest=FUZZY_NEWEST)
-    for pk, title, body in _candidates(source, matching)[:CANDIDATES]:
+    for pk, title, body in _candidates(source, qs.filter(search_document__isnull=False))[:FUZZY_WALK]:
         shared = sum(1 for u in units if u in title or u in body)
         if shared >= min_count and shared / len(units) >= FALLBACK_MIN_SHARE:
             in_title = sum(1 for u in units if u in title)
