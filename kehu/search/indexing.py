@@ -220,27 +220,24 @@ def _ensure_sqlite(cursor: Any, source: Source) -> None:
         cursor.execute(f"INSERT INTO {source.fts}({source.fts}) VALUES ('rebuild')")
 
 
-def match_ids_sql(source: Source, vendor: str, terms: list[str], *, any_term: bool = False,
-                  newest: int | None = None) -> tuple[str, list[Any]]:
-    """SQL selecting the ids of objects whose documents have all (or any) of `terms`;
-    with `newest`, only that many of the newest such ids.
+def match_ids_sql(source: Source, vendor: str, terms: list[str]) -> tuple[str, list[Any]]:
+    """SQL selecting the ids of objects whose documents have every one of `terms`.
 
     Terms are letters and digits only (document_terms/phrase_terms make them), so
     quoting them is safe.
     """
-    limit = f" ORDER BY 1 DESC LIMIT {int(newest)}" if newest else ""
     if vendor == "postgresql":
-        query = (" | " if any_term else " & ").join(f"'{t}'" for t in terms)
-        return f"SELECT {source.key} FROM {source.table} WHERE {PG_VECTOR} @@ %s::tsquery{limit}", [query]
-    query = (" OR " if any_term else " AND ").join(f'"{t}"' for t in terms)
-    return f"SELECT rowid FROM {source.fts} WHERE {source.fts} MATCH %s{limit}", [query]
+        query = " & ".join(f"'{t}'" for t in terms)
+        return f"SELECT {source.key} FROM {source.table} WHERE {PG_VECTOR} @@ %s::tsquery", [query]
+    query = " AND ".join(f'"{t}"' for t in terms)
+    return f"SELECT rowid FROM {source.fts} WHERE {source.fts} MATCH %s", [query]
 
 
-def count_upto(source: Source, db: str, terms: list[str], cap: int, *, any_term: bool = False) -> int:
-    """How many documents have every (or any) term, counted up to `cap`: cheap, because the
-    index stops after `cap` (an FTS5 doclist walk, a GIN bitmap)."""
+def count_upto(source: Source, db: str, terms: list[str], cap: int) -> int:
+    """How many documents have every term, counted up to `cap`: cheap, because the
+    index stops after `cap` (an FTS5 doclist walk)."""
     connection = connections[db]
-    sql, params = match_ids_sql(source, connection.vendor, terms, any_term=any_term)
+    sql, params = match_ids_sql(source, connection.vendor, terms)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s) hits", [*params, cap])
         return cursor.fetchone()[0]

@@ -98,10 +98,8 @@ def _sentence_words(phrases: list[str]) -> list[str]:
     return out if out and out != phrases else []
 
 
-def _match(source: Source, qs: QuerySet, terms: list[str], *, any_term: bool,
-           newest: int | None = None) -> QuerySet:
-    vendor = connections[qs.db].vendor
-    sql, params = match_ids_sql(source, vendor, terms, any_term=any_term, newest=newest)
+def _match(source: Source, qs: QuerySet, terms: list[str]) -> QuerySet:
+    sql, params = match_ids_sql(source, connections[qs.db].vendor, terms)
     return qs.filter(pk__in=RawSQL(sql, params))
 
 
@@ -125,7 +123,7 @@ def _exact(source: Source, qs: QuerySet, phrases: list[str]) -> list[tuple[int, 
     terms = list(dict.fromkeys(t for p in phrases for t in phrase_terms(p)))
     postgresql = connections[qs.db].vendor == "postgresql"
     if not postgresql and not _dense(source, qs, terms):
-        qs = _match(source, qs, terms, any_term=False)
+        qs = _match(source, qs, terms)
     for phrase in phrases:
         qs = qs.filter(Q(search_document__folded_title__contains=phrase)
                        | Q(search_document__folded_body__contains=phrase))
