@@ -1,49 +1,27 @@
-"""Finding articles by words: the full-text search of `kehu.search`, behind one function.
-
-Callers use `article_search(qs, query)` and `fold(text)` (FAQ matching in recommend()).
-"""
+"""Finding articles by words: the full-text search of `kehu.search`, behind one function,
+and the character pairs recommend() compares a customer's words with."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
 
 from django.db.models import QuerySet
 
+from kehu.core.search import fold_text, phrase_terms
+
 MAX_QUERY = 200
-MAX_TERMS = 8
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-_LATIN = re.compile(r"[a-z0-9]+")
-# OpenCC keeps 帳 as 帐 (a valid simplified character), but accounts and bills are written
-# 账 in mainland usage: without this, 帳單 would never find 账单.
-_VARIANTS = str.maketrans({"帐": "账"})
 
 
-@lru_cache(maxsize=1)
-def _t2s():  # type: ignore[no-untyped-def]
-    import opencc
-
-    return opencc.OpenCC("t2s")
+def bigrams(text: str) -> frozenset[str]:
+    """CJK character pairs and Latin words of the folded text: the unit of loose matching."""
+    return _bigrams(text)
 
 
-def fold(text: str) -> str:
-    """Traditional to simplified, full width to half width, lower case: the form the
-    starter set and most entries are written in."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    return _t2s().convert(text).translate(_VARIANTS)
-
-
-def terms(text: str) -> list[str]:
-    """Space-separated words of a folded query, at most MAX_TERMS of them."""
-    return [t for t in fold(text[:MAX_QUERY].replace("\x00", "")).split() if t][:MAX_TERMS]
-
-
-def bigrams(text: str) -> set[str]:
-    """CJK character pairs and Latin words of folded text: the unit of loose matching."""
-    folded = fold(text)
-    grams = {run[i:i + 2] for run in _CJK.findall(folded) for i in range(max(len(run) - 1, 1))}
-    return grams | set(_LATIN.findall(folded))
+@lru_cache(maxsize=8192)
+def _bigrams(text: str) -> frozenset[str]:
+    # Articles change seldom and recommend() compares every script and FAQ entry on each
+    # call: their texts come back, so their pairs are kept rather than folded again.
+    return frozenset(t for t in phrase_terms(fold_text(text)) if len(t) > 1 or t.isascii())
 
 
 def article_search(qs: QuerySet, query: str) -> QuerySet:
