@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conftest import CHROMIUM_ARGS
+from conftest import CHROMIUM_ARGS, log_in
 from kehu.sales.models import Lead, Opportunity, StageChange
 from kehu.sales.tests.conftest import make_lead, shipped_pipelines
 
@@ -18,16 +18,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
-
-
-def log_in(page, base: str, username: str) -> None:
-    from conftest import PASSWORD
-
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click(".login-box button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("Today")
 
 
 def column(page, name: str):
