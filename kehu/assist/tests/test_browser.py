@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from playwright import sync_api as playwright_api
 
-from conftest import CHROMIUM_ARGS, PASSWORD
+from conftest import CHROMIUM_ARGS, log_in
 from kehu.assist.models import AssistCorrection
 from kehu.assist.tests.conftest import ANGRY
 from kehu.customers.models import Customer
@@ -48,11 +48,7 @@ def test_agent_sees_the_irritable_strategy_and_corrects_the_type(transactional_d
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US").new_page()
         page.set_default_timeout(10_000)
-        page.goto(f"{base}/login/")
-        page.fill("#id_username", "alice")
-        page.fill("#id_password", PASSWORD)
-        page.click(".login-box button[type=submit]")
-        expect(page.locator("h1")).to_contain_text("Today")
+        log_in(page, base, "alice")
 
         page.goto(f"{base}{ticket.get_absolute_url()}")
         panel = page.locator("#assist-panel")

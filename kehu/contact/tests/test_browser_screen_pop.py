@@ -13,7 +13,7 @@ from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import CHROMIUM_ARGS, PASSWORD
+from conftest import CHROMIUM_ARGS, log_in
 from kehu.accounts.services import token_create
 from kehu.contact.models import AgentExtension, Interaction
 from kehu.customers import services as customer_services
@@ -46,10 +46,7 @@ def test_agent_gets_a_screen_pop_for_a_ringing_call_and_opens_a_ticket(transacti
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US").new_page()
         page.set_default_timeout(10_000)
-        page.goto(f"{base}/login/")
-        page.fill("#id_username", "alice")
-        page.fill("#id_password", PASSWORD)
-        page.click(".login-box button[type=submit]")
+        log_in(page, base, "alice")
         page.goto(f"{base}/contact/interactions/")
         pop = page.locator("#screen-pop")
         expect(pop).to_be_hidden()

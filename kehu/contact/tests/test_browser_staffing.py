@@ -7,7 +7,7 @@ import os
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import CHROMIUM_ARGS, PASSWORD
+from conftest import CHROMIUM_ARGS, log_in
 
 # Playwright's sync API runs an event loop in the main thread; the ORM calls of this test
 # (the live server's users) run there too, outside that loop.
@@ -25,11 +25,7 @@ def test_planner_types_a_forecast_and_sees_the_staffing_curve(transactional_db, 
             viewport={"width": 1366, "height": 900}, locale="en-US"
         ).new_page()
         page.set_default_timeout(10_000)
-        page.goto(f"{base}/login/")
-        page.fill("#id_username", "carol")
-        page.fill("#id_password", PASSWORD)
-        page.click(".login-box button[type=submit]")
-        expect(page.locator("h1")).to_contain_text("Today")
+        log_in(page, base, "carol")
 
         page.goto(f"{base}/contact/staffing/")
         expect(page.locator("h1")).to_contain_text("Staffing")
