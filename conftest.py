@@ -86,6 +86,18 @@ def org(db: None) -> dict[str, object]:
 
 
 @pytest.fixture
+def english(settings):
+    """Read messages in English, the console's second language: for requests without an
+    Accept-Language (the default language is Chinese) and for commands run in process.
+    The Chinese catalogue is checked as a whole by kehu/core/tests/test_translations.py."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def alice(org: dict) -> User:
     return org["alice"]
 

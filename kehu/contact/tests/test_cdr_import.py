@@ -23,13 +23,8 @@ CSV = """uniqueid,start,answer,end,src,agent,queue,recording
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    """The row reasons are read in English here (the Chinese catalogue is checked as a whole)."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english) -> None:
+    """These tests read messages in English (the shared `english` fixture)."""
 
 
 @pytest.fixture

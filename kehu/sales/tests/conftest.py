@@ -52,14 +52,9 @@ def make_opportunity(owner: User, pipeline: Pipeline, amount: str = "1000", **da
         "amount": Decimal(amount), "owner": owner, **data})
 
 
-# The tests read English messages; the default language is Chinese, whose catalogue the
-# coordinator completes, so every client here asks for English, as a browser would.
 @pytest.fixture(autouse=True)
-def _english() -> Any:
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
+def _english(english) -> None:
+    """These tests read messages in English (the shared `english` fixture)."""
 
 
 @pytest.fixture

@@ -8,19 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 from openpyxl import Workbook
 
 from kehu.engines.pls.tests.helpers import DATA, reference, satisfaction_spec
 
 PUBLISHED = reference()["published"]
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are checked in English (the source language); names are the same in any."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
