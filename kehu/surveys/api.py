@@ -65,7 +65,7 @@ def survey_out(survey: Survey) -> dict[str, Any]:
 
 @router.get("/surveys", response=list[SurveyOut], summary="Surveys you can see")
 def survey_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [survey_out(s) for s in Survey.objects.visible_to(request.user)[:200]]
+    return [survey_out(s) for s in Survey.objects.visible_to(request.user).with_published()[:200]]
 
 
 @router.get("/surveys/{int:survey_id}", response={200: SurveyOut, 404: Message}, summary="A survey and its questions")

@@ -54,6 +54,8 @@ class Survey(models.Model):
         return reverse("surveys:answer", args=[self.public_token])
 
     def published(self) -> SurveyVersion | None:
+        if hasattr(self, "published_versions"):  # SurveyQuerySet.with_published()
+            return self.published_versions[0] if self.published_versions else None
         return self.versions.exclude(published_at=None).order_by("-number").first()
 
     def draft(self) -> SurveyVersion | None:

@@ -24,6 +24,14 @@ class SurveyQuerySet(models.QuerySet):
     def editable_by(self, user: Any) -> SurveyQuerySet:
         return self.visible_to(user) if is_designer(user) else self.none()
 
+    def with_published(self) -> SurveyQuerySet:
+        """Each survey's published versions in one query (Survey.published() reads them)."""
+        from kehu.surveys.models import SurveyVersion
+
+        published = SurveyVersion.objects.exclude(published_at=None).order_by("-number")
+        return self.prefetch_related(models.Prefetch("versions", queryset=published,
+                                                     to_attr="published_versions"))
+
 
 class ResponseQuerySet(models.QuerySet):
     def completed(self) -> ResponseQuerySet:

@@ -58,3 +58,14 @@ def test_surveys_are_listed_with_their_questions_and_scores_are_for_designers(ap
     assert api_as(alice).get(f"/api/surveys/{survey.pk}/metrics").status_code == 404
     assert client.post(f"/api/surveys/{survey.pk}/responses", {"answers": {}},
                        content_type="application/json").status_code == 401
+
+
+def test_listing_surveys_costs_the_same_queries_for_one_or_many(api_as, alice, carol, survey,
+                                                                django_assert_max_num_queries):
+    for i in range(5):
+        more = services.survey_create(by=carol, name=f"调查{i}")
+        services.question_add(survey=more, by=carol, question={"code": "Q1", "type": "nps", "text": {"zh": "推荐"}})
+        services.survey_publish(survey=more, by=carol)
+    client = api_as(alice)
+    with django_assert_max_num_queries(4):  # token, surveys, their published versions
+        assert len(client.get("/api/surveys").json()) == 6
