@@ -133,11 +133,15 @@ def _register() -> None:
     # Each of these routers declares its own paths (/assist, /csi, /staffing, …).
     from kehu.assist.api import router as assist_router
     from kehu.contact.api import router as contact_router
+    from kehu.fieldwork.api import router as fieldwork_router
     from kehu.insights.api import router as insights_router
     from kehu.knowledge.api import router as knowledge_router
+    from kehu.outbound.api import router as outbound_router
+    from kehu.quality.api import router as quality_router
     from kehu.sales.api import router as sales_router
     from kehu.search.api import router as search_router
     from kehu.surveys.api import router as surveys_router
+    from kehu.workforce.api import router as workforce_router
 
     api.add_router("/", assist_router)
     api.add_router("/", knowledge_router)
@@ -146,6 +150,10 @@ def _register() -> None:
     api.add_router("/", search_router)
     api.add_router("/", insights_router)
     api.add_router("/", sales_router)
+    api.add_router("/", workforce_router)
+    api.add_router("/", quality_router)
+    api.add_router("/", outbound_router)
+    api.add_router("/", fieldwork_router)
 
 
 _register()

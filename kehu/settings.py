@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "kehu.search",
     "kehu.insights",
     "kehu.sales",
+    "kehu.workforce",
+    "kehu.quality",
+    "kehu.outbound",
+    "kehu.fieldwork",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,10 @@ urlpatterns = [
     path("search/", include("kehu.search.urls")),
     path("insights/", include("kehu.insights.urls")),
     path("sales/", include("kehu.sales.urls")),
+    path("workforce/", include("kehu.workforce.urls")),
+    path("quality/", include("kehu.quality.urls")),
+    path("outbound/", include("kehu.outbound.urls")),
+    path("fieldwork/", include("kehu.fieldwork.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     # Anything else under /api/ answers JSON too, never Django's HTML 404 page.

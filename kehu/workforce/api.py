@@ -1,0 +1,7 @@
+"""JSON API of the workforce app. Handlers parse, call one service, respond."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["Workforce planning"])
