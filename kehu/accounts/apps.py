@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisation")
 
     def ready(self) -> None:
-        from kehu.accounts.models import RolePolicy, forget_role_policies
+        from kehu.accounts.models import ApiToken, RolePolicy, User, forget_role_policies
+        from kehu.accounts.services import token_cache_clear
 
         for signal in (post_save, post_delete):
             signal.connect(forget_role_policies, sender=RolePolicy, dispatch_uid=f"kehu-policies-{signal}")
+            for model in (User, ApiToken):
+                signal.connect(token_cache_clear, sender=model, dispatch_uid=f"kehu-tokens-{model.__name__}-{signal}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -13,7 +13,8 @@ from kehu.core.errors import InvalidInput
 from kehu.core.schemas import Message
 from kehu.surveys import analysis, services
 from kehu.surveys.metrics import survey_metrics
-from kehu.surveys.models import Invitation, Survey
+from kehu.surveys.models import Invitation, Survey, SurveyStatus
+from kehu.surveys.querysets import is_designer
 from kehu.surveys.schemas import (
     CsiIn,
     CsiOut,
@@ -77,7 +78,9 @@ def survey_detail(request: HttpRequest, survey_id: int) -> dict[str, Any]:
                                                                 422: ResponseOut},
              summary="Submit a response (answers by question code)")
 def response_create(request: HttpRequest, survey_id: int, payload: ResponseIn) -> Status:
-    survey = _survey(request, survey_id)
+    survey = services.survey_for_answers(survey_id)
+    if survey is None or not (survey.status == SurveyStatus.OPEN or is_designer(request.user)):
+        raise Http404  # what Survey.objects.visible_to() would hide
     invitation = None
     if payload.invitation_token:
         invitation = Invitation.objects.filter(survey=survey, token=payload.invitation_token).first()

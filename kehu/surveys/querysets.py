@@ -24,6 +24,14 @@ class SurveyQuerySet(models.QuerySet):
     def editable_by(self, user: Any) -> SurveyQuerySet:
         return self.visible_to(user) if is_designer(user) else self.none()
 
+    def with_published_id(self) -> SurveyQuerySet:
+        """The id of each survey's latest published version in the same query (for answering)."""
+        from kehu.surveys.models import SurveyVersion
+
+        latest = (SurveyVersion.objects.filter(survey=models.OuterRef("pk")).exclude(published_at=None)
+                  .order_by("-number").values("pk")[:1])
+        return self.annotate(published_version_id=models.Subquery(latest))
+
     def with_published(self) -> SurveyQuerySet:
         """Each survey's published versions in one query (Survey.published() reads them)."""
         from kehu.surveys.models import SurveyVersion

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kehu.accounts.models import ApiToken, User
-from kehu.accounts.services import token_create, user_for_token
+from kehu.accounts.services import token_cache_clear, token_create, user_for_token
 from kehu.core.models import AuditEntry
 
 
@@ -61,8 +61,24 @@ def test_last_use_is_written_at_most_once_a_minute(bob: User) -> None:
     user_for_token(raw)
     assert ApiToken.objects.get().last_used_at == recent
     ApiToken.objects.update(last_used_at=recent - dt.timedelta(minutes=5))
+    token_cache_clear()  # as after TOKEN_TTL_S: the process keeps a token's user a few seconds
     user_for_token(raw)
     assert ApiToken.objects.get().last_used_at > recent
+
+
+def test_deactivating_a_user_stops_a_token_already_in_use(bob: User) -> None:
+    raw = token_create(user=bob)
+    assert bearer(raw).get("/api/customers").status_code == 200
+    bob.is_active = False
+    bob.save(update_fields=["is_active"])
+    assert bearer(raw).get("/api/customers").status_code == 401
+
+
+def test_deleting_a_token_in_use_revokes_it_at_once(bob: User) -> None:
+    raw = token_create(user=bob)
+    assert bearer(raw).get("/api/customers").status_code == 200
+    ApiToken.objects.get().delete()
+    assert bearer(raw).get("/api/customers").status_code == 401
 
 
 def test_a_request_without_a_token_is_refused_with_401_and_a_message(org) -> None:

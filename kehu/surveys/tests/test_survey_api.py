@@ -69,3 +69,23 @@ def test_listing_surveys_costs_the_same_queries_for_one_or_many(api_as, alice, c
     client = api_as(alice)
     with django_assert_max_num_queries(4):  # token, surveys, their published versions
         assert len(client.get("/api/surveys").json()) == 6
+
+
+def test_closing_a_survey_stops_api_answers_at_once(api_as, alice, carol, survey):
+    client = api_as(alice)
+    assert client.post(f"/api/surveys/{survey.pk}/responses", {"answers": {"Q1": 5}}).status_code == 201
+    services.survey_close(survey=survey, by=carol)
+    # An agent no longer sees the survey; its designer hears why it takes no answers.
+    assert client.post(f"/api/surveys/{survey.pk}/responses", {"answers": {"Q1": 5}}).status_code == 404
+    refused = api_as(carol).post(f"/api/surveys/{survey.pk}/responses", {"answers": {"Q1": 5}})
+    assert refused.status_code == 409
+
+
+def test_a_republished_survey_takes_answers_to_its_new_version(api_as, alice, carol, survey):
+    client = api_as(alice)
+    assert client.post(f"/api/surveys/{survey.pk}/responses", {"answers": {"Q1": 5}}).json()["version"] == 1
+    services.question_add(survey=survey, by=carol, question={"code": "Q4", "type": "text", "text": {"zh": "其他"}})
+    services.survey_publish(survey=survey, by=carol)
+    posted = client.post(f"/api/surveys/{survey.pk}/responses", {"answers": {"Q1": 5, "Q4": "好"}})
+    assert posted.status_code == 201 and posted.json()["version"] == 2
+    assert Response.objects.get(pk=posted.json()["id"]).answer_dict() == {"Q1": 5, "Q4": "好"}
