@@ -11,6 +11,7 @@ the fallback ranks objects by how many of the query's bigrams they share.
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 import time
@@ -24,7 +25,15 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from kehu.core.search import fold_text, phrase_terms
-from kehu.search.indexing import PG_VECTOR, SOURCES, Source, count_upto, match_ids_sql
+from kehu.search.indexing import (
+    PG_SLICE,
+    PG_SLICE_SIZE,
+    PG_VECTOR,
+    SOURCES,
+    Source,
+    count_upto,
+    match_ids_sql,
+)
 
 CANDIDATES = 500  # newest matching objects ranked per kind
 DENSE = 20_000  # an exact query matching more documents than this walks the newest rows
@@ -32,6 +41,8 @@ FUZZY_WALK = 2_000  # the words and overlap tries score this many newest documen
 FALLBACK_MIN_SHARE = 0.5  # of the query's bigrams a fallback hit must have, and at least
 FALLBACK_MIN_TERMS = 2  # this many: one shared bigram of a short query says little
 SNIPPET_BEFORE, SNIPPET_AFTER = 24, 80
+COMMON_IN_WINDOW = 4 * CANDIDATES  # expected matches in the first window that make a term common
+FIRST_WINDOW = 50_000  # newest document keys PostgreSQL looks among first (see _newest_by_windows)
 SENTENCE_LENGTH = 4  # a phrase this long may be a sentence: try its words when it finds nothing
 
 
@@ -130,9 +141,64 @@ def _exact(source: Source, qs: QuerySet, phrases: list[str]) -> list[tuple[int, 
     if postgresql:
         # On the document row already joined (one visit per document, not two): the planner
         # picks the GIN index for rare terms and a walk of the newest for common ones.
-        qs = qs.extra(where=[f'"{source.table}"."{PG_VECTOR}" @@ %s::tsquery'],
-                      params=[" & ".join(f"'{t}'" for t in terms)])
-    return [(pk, _score(phrases, title, body)) for pk, title, body in _candidates(source, qs)[:CANDIDATES]]
+        tsquery = " & ".join(f"'{t}'" for t in dict.fromkeys(t for p in phrases for t in _cover(p)))
+        qs = qs.extra(where=[f'"{source.table}"."{PG_VECTOR}" @@ %s::tsquery'], params=[tsquery])
+        rows = _newest_by_windows(source, qs, tsquery)
+    else:
+        rows = list(_candidates(source, qs)[:CANDIDATES])
+    return [(pk, _score(phrases, title, body)) for pk, title, body in rows]
+
+
+def _expected(source: Source, db: str, tsquery: str) -> float:
+    """How many documents the planner expects to match: a planning, not a scan."""
+    with connections[db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {source.table} WHERE {PG_VECTOR} @@ %s::tsquery",
+                       [tsquery])
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return plan[0]["Plan"]["Plan Rows"]
+
+
+def _newest_by_windows(source: Source, qs: QuerySet, tsquery: str) -> list[tuple[int, str, str]]:
+    """The newest CANDIDATES matches, looked for among the newest documents first.
+
+    Two rarer phrases match ~0.7 % of a million documents, scattered over the table; taking
+    every match to keep the newest 500 read ~7,000 pages (90 ms). The GIN index also holds
+    each document's key slice (indexing.PG_SLICE), so "these terms in the newest slices" is
+    narrowed inside the index and only those pages are read. Older slices follow, as many
+    as the density found so far says are needed, until CANDIDATES matches are in hand: the
+    hits are the same as without slices. Common terms (the first window would hold several
+    pages of them) are found sooner by walking the newest keys: PostgreSQL's own plan.
+    """
+    top = source.document_class.objects.using(qs.db).order_by("-pk").values_list("pk", flat=True).first()
+    if top is None or top < 2 * PG_SLICE_SIZE or \
+            _expected(source, qs.db, tsquery) * FIRST_WINDOW / top >= COMMON_IN_WINDOW:
+        return list(_candidates(source, qs)[:CANDIDATES])
+    column = f'"{source.table}"."{PG_SLICE}"'
+    rows: list[tuple[int, str, str]] = []
+    upper, lower = None, max(0, top - FIRST_WINDOW) // PG_SLICE_SIZE
+    while True:
+        where, params = [f"{column} >= %s"], [lower]
+        if upper is not None:
+            where, params = [*where, f"{column} < %s"], [*params, upper]
+        rows += _candidates(source, qs.extra(where=where, params=params))[:CANDIDATES - len(rows)]
+        if len(rows) >= CANDIDATES or lower == 0:
+            return rows
+        covered = top - lower * PG_SLICE_SIZE
+        needed = 1.3 * (CANDIDATES - len(rows)) * covered / max(len(rows), 1)
+        upper, lower = lower, max(0, min(lower - 1, int(top - covered - needed) // PG_SLICE_SIZE))
+
+
+def _cover(phrase: str) -> list[str]:
+    """Enough of a phrase's terms to find every document containing it: of a run of
+    overlapping character pairs, every other one and the last (幸福小区: 幸福 小区). Fewer
+    posting lists for the index to intersect; the substring test confirms the phrase."""
+    terms = phrase_terms(phrase)
+    if len(terms) < 3 or not all(len(t) == 2 and not t.isascii() for t in terms):
+        return terms
+    if not all(a[1] == b[0] for a, b in zip(terms, terms[1:], strict=False)):  # not one run: keep them all
+        return terms
+    return list(dict.fromkeys([*terms[::2], terms[-1]]))
 
 
 def _bigrams(phrases: list[str]) -> set[str]:

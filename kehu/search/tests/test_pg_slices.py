@@ -1,0 +1,73 @@
+"""PostgreSQL looks for rare phrases among the newest documents first (query._newest_by_windows).
+
+The slices are 65,536 keys wide, so the tickets here get far-apart ids by moving the ticket
+id sequence; the candidate page is shrunk so that a few tickets exercise every step.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kehu.search import query
+from kehu.search.scopes import search_as
+from kehu.service.services.tickets import ticket_create
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
+                                reason="key slices are PostgreSQL's way; SQLite walks FTS5")
+
+
+def ticket(by, title):
+    made, _ = ticket_create(by=by, data={"kind": "inquiry", "channel": "phone", "title": title,
+                                         "description": "客户来电"})
+    return made
+
+
+def jump_ids_to(value: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(pg_get_serial_sequence('service_ticket', 'id'), %s)", [value])
+
+
+@pytest.fixture
+def spread(alice):
+    """Matching tickets in slices 0, 2 and 4 (ids near 0, 140,000 and 300,000), others between."""
+    made = {}
+    for start, matching in [(0, 6), (140_000, 4), (300_000, 3)]:
+        if start:
+            jump_ids_to(start)
+        for i in range(matching):
+            t = ticket(alice, f"幸福小区电表 {start}-{i}")
+            made[t.pk] = t.title
+        ticket(alice, f"其他问题 {start}")
+    return made
+
+
+def hits(user, q):
+    return [h.id for h in search_as(user, q, kinds=["ticket"]).hits]
+
+
+def test_rare_phrases_are_found_newest_first_slice_by_slice(monkeypatch, alice, spread):
+    monkeypatch.setattr(query, "CANDIDATES", 5)
+    monkeypatch.setattr(query, "COMMON_IN_WINDOW", 10**9)  # every term counts as rare here
+    monkeypatch.setattr(query, "FIRST_WINDOW", 10)
+    with CaptureQueriesContext(connection) as ctx:
+        sliced = hits(alice, "幸福小区 电表")
+    steps = [q["sql"] for q in ctx.captured_queries if '"slice" >=' in q["sql"]]
+    assert len(steps) >= 2  # the newest slice held 3 of 5; older slices were read after it
+    newest_five = sorted(spread, reverse=True)[:5]
+    assert sorted(sliced, reverse=True) == newest_five
+    monkeypatch.setattr(query, "FIRST_WINDOW", 10**9)  # the whole table at once
+    assert sorted(hits(alice, "幸福小区 电表"), reverse=True) == newest_five
+
+
+def test_a_phrase_in_no_slice_finds_nothing_and_falls_back(monkeypatch, alice, spread):
+    monkeypatch.setattr(query, "COMMON_IN_WINDOW", 10**9)
+    results = search_as(alice, "幸福小区 燃气", kinds=["ticket"])
+    assert results.mode != "exact"  # nothing has both phrases: the fuzzy tries answered
+
+
+def test_common_terms_skip_the_slices(monkeypatch, alice, spread):
+    monkeypatch.setattr(query, "COMMON_IN_WINDOW", 0)  # every term counts as common here
+    with CaptureQueriesContext(connection) as ctx:
+        found = hits(alice, "电表")
+    assert not [q for q in ctx.captured_queries if '"slice" >=' in q["sql"]]
+    assert set(found) == set(spread)
