@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kehu.workforce import views
 
 app_name = "workforce"
-urlpatterns: list = []
+urlpatterns = [
+    path("forecast/", views.forecast_page, name="forecast"),
+    path("roster/", views.roster_page, name="roster"),
+    path("shifts/", views.shifts_page, name="shifts"),
+]
