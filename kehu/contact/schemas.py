@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import Schema
 from pydantic import Field
 
@@ -111,3 +113,83 @@ class CtiReport(Schema):
     accepted: int
     duplicates: int
     problems: list[CtiProblem]
+
+
+# --- wallboard and interval reports -------------------------------------------------------------
+
+class WallboardQueue(Schema):
+    code: str | None
+    name: str | None
+    service_level_s: int
+    abandon_rule: str
+    offered: int
+    answered: int
+    abandoned: int
+    short_abandoned: int
+    waiting: int
+    longest_wait_s: float | None
+    service_level: float | None
+    answer_rate: float | None
+    abandon_rate: float | None
+    asa_s: float | None
+    aht_s: float | None
+    tiles: dict[str, str]
+
+
+class WallboardAgent(Schema):
+    username: str
+    name: str
+    state: str
+    reason: str
+    since: str | None
+
+
+class WallboardOut(Schema):
+    as_of: str
+    since: str
+    queue: str | None
+    offered: int
+    answered: int
+    abandoned: int
+    short_abandoned: int
+    waiting: int
+    longest_wait_s: float | None
+    service_level: float | None = Field(description="Answered within T ÷ (answered + counted abandons).")
+    answer_rate: float | None
+    abandon_rate: float | None
+    asa_s: float | None
+    aht_s: float | None
+    occupancy: float | None
+    logged_in_s: float
+    tiles: dict[str, str]
+    agents_by_state: dict[str, Any]
+    agents: list[WallboardAgent]
+    queues: list[WallboardQueue]
+
+
+class ReportRowOut(Schema):
+    start: str | None
+    key: int | None
+    label: str
+    offered: int
+    answered: int
+    abandoned: int
+    short_abandoned: int
+    service_level: float | None
+    answer_rate: float | None
+    abandon_rate: float | None
+    asa_s: float | None
+    aht_s: float | None
+    occupancy: float | None
+
+
+class ReportOut(Schema):
+    start: str
+    end: str
+    interval: int | str
+    by: str
+    time_zone: str
+    rows: list[ReportRowOut]
+    totals: list[ReportRowOut]
+    intervals: list[ReportRowOut]
+    total: ReportRowOut

@@ -9,3 +9,9 @@ urlpatterns = [
     path("interactions/", views.interactions_page, name="interactions"),
     path("cdr/", views.cdr_import_page, name="cdr"),
 ]
+urlpatterns += [
+    path("wallboard/", views.wallboard_page, name="wallboard"),
+    path("wallboard/body/", views.wallboard_partial, name="wallboard_body"),
+    path("reports/", views.reports_page, name="reports"),
+    path("reports/export/", views.reports_export, name="reports_export"),
+]

@@ -1,21 +1,25 @@
-"""HTML views of the contact center: staffing planner, screen pop, interactions, CDR import."""
+"""HTML views of the contact center: staffing planner, screen pop, interactions, CDR import,
+wallboard and interval reports."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kehu.contact import staffing
+from kehu.contact import reports, staffing, wallboard
 from kehu.contact.cdr import MAX_BYTES, cdr_import, parse_mapping
 from kehu.contact.cti import can_post_cti
 from kehu.contact.forms import CdrForm, StaffingForm
-from kehu.contact.models import Interaction
+from kehu.contact.models import Interaction, Queue
 from kehu.contact.screen_pop import open_call_for, pop_context
 from kehu.core.errors import InvalidInput
 
@@ -121,3 +125,75 @@ def cdr_import_page(request: HttpRequest) -> HttpResponse:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         status = 200 if result is not None else 422
     return render(request, "contact/cdr.html", {"form": form, "result": result}, status=status)
+
+
+# --- wallboard and interval reports -----------------------------------------------------------
+
+def _watcher(request: HttpRequest) -> None:
+    """The wallboard and the reports are the floor's figures: supervisors and up (403 else)."""
+    if not wallboard.can_watch(request.user):
+        raise PermissionDenied(_("The wallboard and the contact reports are for supervisors, managers "
+                                 "and administrators."))
+
+
+def _chosen_queue(request: HttpRequest) -> Queue | None:
+    code = request.GET.get("queue", "").strip()
+    return get_object_or_404(Queue, code=code) if code else None
+
+
+@login_required
+def wallboard_page(request: HttpRequest) -> HttpResponse:
+    """The live floor: tiles, queues and agents; the body refreshes itself every few seconds."""
+    _watcher(request)
+    queue = _chosen_queue(request)
+    context = wallboard.page_context(wallboard.wallboard(queue=queue))
+    context.update({"queue": queue, "queues": Queue.objects.all(), "refresh_s": wallboard.REFRESH_S})
+    return render(request, "contact/wallboard.html", context)
+
+
+@login_required
+def wallboard_partial(request: HttpRequest) -> HttpResponse:
+    """The wallboard's body alone, polled by htmx."""
+    _watcher(request)
+    queue = _chosen_queue(request)
+    context = wallboard.page_context(wallboard.wallboard(queue=queue))
+    context.update({"queue": queue, "refresh_s": wallboard.REFRESH_S})
+    return render(request, "contact/wallboard_body.html", context)
+
+
+@login_required
+def reports_page(request: HttpRequest) -> HttpResponse:
+    """Interval and daily reports per queue or agent, a chart and the Excel export link."""
+    _watcher(request)
+    form = reports.report_form(request.GET)
+    context: dict[str, Any] = {"form": form, "report": None}
+    if not form.is_valid():
+        return render(request, "contact/reports.html", context, status=422)
+    data = form.cleaned_data
+    report = reports.build_report(start=data["start"], end=data["end"],
+                                  interval=reports.INTERVALS[data["interval"]], by=data["by"])
+    context.update({
+        "report": report, "chart": reports.chart_data(report),
+        "rows": reports.table_rows(report, report.rows[: reports.PAGE_ROWS]),
+        "totals": reports.table_rows(report, [*report.totals, report.total]),
+        "floor": reports.table_rows(report, report.floor),
+        "cut": len(report.rows) > reports.PAGE_ROWS, "page_rows": reports.PAGE_ROWS,
+        "export_query": urlencode({"start": data["start"].isoformat(), "end": data["end"].isoformat(),
+                                   "interval": data["interval"], "by": data["by"]}),
+    })
+    return render(request, "contact/reports.html", context)
+
+
+@login_required
+def reports_export(request: HttpRequest) -> HttpResponse:
+    """The same report as an Excel workbook: by interval, totals, all queues per interval."""
+    _watcher(request)
+    form = reports.report_form(request.GET)
+    if not form.is_valid():
+        return render(request, "contact/reports.html", {"form": form, "report": None}, status=422)
+    data = form.cleaned_data
+    report = reports.build_report(start=data["start"], end=data["end"],
+                                  interval=reports.INTERVALS[data["interval"]], by=data["by"])
+    name = f"contact-{data['by']}-{data['interval']}-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}.xlsx"
+    return FileResponse(io.BytesIO(reports.write_workbook(report)), as_attachment=True, filename=name,
+                        content_type=reports.XLSX)
