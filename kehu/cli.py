@@ -2,7 +2,9 @@
 
     kehu migrate | demo | serve | token create USERNAME | import customers FILE
     kehu export customers FILE | pool sweep | trash purge | sweep [--loop]
-    kehu sla sweep | mail receive|poll|ingest|quarantine|retry
+    kehu sla sweep | mail receive|poll|ingest|quarantine|retry | search reindex
+    kehu csi | staffing | assist | contact import-cdr|close-stale | insights refresh
+    kehu quality sample
 """
 
 from __future__ import annotations
