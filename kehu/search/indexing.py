@@ -31,6 +31,9 @@ class Source:
     fields: tuple[str, ...]  # what `texts` reads: loaded alone on reindex, and a save that
     # touches none of them leaves the document alone
     texts: Callable[[Any], tuple[str, str]]
+    # Related objects whose text is part of the document: (model, the field pointing at the
+    # object, the reverse name `texts` reads, the text field). Saving one re-indexes its object.
+    parts: tuple[tuple[str, str, str, str], ...] = ()
 
     @property
     def model_class(self) -> type[models.Model]:
@@ -50,7 +53,10 @@ class Source:
 
 
 def _ticket_texts(ticket: Any) -> tuple[str, str]:
-    body = "\n".join(filter(None, [ticket.description, ticket.fault_location]))
+    # The conversation is searched too (an agent remembers what was said, not the title):
+    # replies, internal notes included, since only staff search.
+    replies = [r.body for r in ticket.replies.all()]
+    body = "\n".join(filter(None, [ticket.description, ticket.fault_location, ticket.solution, *replies]))
     return f"{ticket.number} {ticket.title}", body
 
 
@@ -63,7 +69,8 @@ def _article_texts(article: Any) -> tuple[str, str]:
 SOURCES: dict[str, Source] = {
     "ticket": Source(
         kind="ticket", model="service.Ticket", document="search.TicketDocument", key="ticket_id",
-        fields=("number", "title", "description", "fault_location"), texts=_ticket_texts,
+        fields=("number", "title", "description", "fault_location", "solution"), texts=_ticket_texts,
+        parts=(("service.Reply", "ticket", "replies", "body"),),
     ),
     "article": Source(
         kind="article", model="knowledge.Article", document="search.ArticleDocument", key="article_id",
@@ -104,12 +111,29 @@ def _on_save(sender: type[models.Model], instance: Any, created: bool, update_fi
     index_object(source, instance)
 
 
+def _part_saved(source: Source, field: str) -> Callable[..., None]:
+    def reindex_owner(sender: type[models.Model], instance: Any, raw: bool = False, **kwargs: Any) -> None:
+        if raw:
+            return
+        owner = source.model_class._base_manager.filter(pk=getattr(instance, f"{field}_id")).first()
+        if owner is not None:
+            index_object(source, owner)
+    return reindex_owner
+
+
 def connect_signals() -> None:
     post_save.connect(_on_save, dispatch_uid="kehu-search-index-on-save")
+    for source in SOURCES.values():
+        for model, field, _reverse, _text in source.parts:
+            post_save.connect(_part_saved(source, field), sender=model, weak=False,
+                              dispatch_uid=f"kehu-search-part-{source.kind}-{model}")
 
 
 def _batches(source: Source) -> Iterator[list[Any]]:
     qs = source.model_class._base_manager.only("pk", *source.fields).order_by("pk")
+    for model, field, reverse, text in source.parts:  # one query per batch for each kind of part
+        part = apps.get_model(model).objects.only(f"{field}_id", text).order_by("pk")
+        qs = qs.prefetch_related(models.Prefetch(reverse, queryset=part))
     last = 0
     while True:
         batch = list(qs.filter(pk__gt=last)[:BATCH])
@@ -159,6 +183,7 @@ def _drop_index(connection: Any, source: Source) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {source.fts}")
         elif connection.vendor == "postgresql":
             cursor.execute(f"DROP INDEX IF EXISTS {source.table}_vector")
+            cursor.execute(f"DROP INDEX IF EXISTS {source.table}_vector_slice")
 
 
 def ensure_indexes(using: str = "default", **kwargs: Any) -> None:

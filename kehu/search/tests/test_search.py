@@ -6,7 +6,7 @@ from kehu.core.search import index_terms
 from kehu.customers.models import Customer
 from kehu.search.models import TicketDocument
 from kehu.search.scopes import search_as
-from kehu.service.services.tickets import ticket_create
+from kehu.service.services.tickets import ticket_create, ticket_reply
 
 
 def ticket(by, title, description="", **data):
@@ -138,3 +138,20 @@ def test_a_very_common_word_walks_the_newest_rows_and_finds_the_same(alice, monk
     through_index = titles(alice, "电")
     monkeypatch.setattr(query, "DENSE", 1)  # on SQLite: every query counts as common
     assert titles(alice, "电") == through_index and len(through_index) == 5
+
+
+def test_what_was_said_in_the_replies_and_the_solution_finds_the_ticket(alice):
+    made = ticket(alice, "宽带故障", "光猫红灯")
+    assert titles(alice, "更换分光器") == []
+    ticket_reply(ticket=made, by=alice, body="师傅上门后更换分光器，网络恢复。", internal=True)
+    assert titles(alice, "更换分光器") == ["宽带故障"]
+    made.refresh_from_db()
+    made.solution = "远程重启光猫"
+    made.save(update_fields=["solution"])
+    assert titles(alice, "重启光猫") == ["宽带故障"]
+
+
+def test_reindex_keeps_the_replies(alice):
+    ticket_reply(ticket=ticket(alice, "燃气表", "读数异常"), by=alice, body="已约周三上门校表", internal=False)
+    call_command("search", "reindex")
+    assert titles(alice, "上门校表") == ["燃气表"]

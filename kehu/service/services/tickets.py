@@ -330,7 +330,8 @@ def complaint_step_record(*, ticket: Ticket, by: User, step: str, note: str = ""
         log_action("ticket.complaint_step", actor=by, obj=ticket, customer_id=ticket.customer_id,
                    changes={"step": [None, step]}, note=note)
         if step == ComplaintStepCode.SOLUTION and note and not ticket.solution:
-            Ticket.objects.filter(pk=ticket.pk).update(solution=note.strip())
+            ticket.solution = note.strip()
+            ticket.save(update_fields=["solution"])  # a save, so the search document follows
     return done
 
 
