@@ -42,6 +42,7 @@ FALLBACK_MIN_SHARE = 0.5  # of the query's bigrams a fallback hit must have, and
 FALLBACK_MIN_TERMS = 2  # this many: one shared bigram of a short query says little
 SNIPPET_BEFORE, SNIPPET_AFTER = 24, 80
 COMMON_IN_WINDOW = 4 * CANDIDATES  # expected matches in the first window that make a term common
+MAX_SLICES_PER_STEP = 4  # wider steps read the rest by the terms alone (see _newest_by_windows)
 FIRST_WINDOW = 50_000  # newest document keys PostgreSQL looks among first (see _newest_by_windows)
 SENTENCE_LENGTH = 4  # a phrase this long may be a sentence: try its words when it finds nothing
 
@@ -177,16 +178,21 @@ def _newest_by_windows(source: Source, qs: QuerySet, tsquery: str) -> list[tuple
     column = f'"{source.table}"."{PG_SLICE}"'
     rows: list[tuple[int, str, str]] = []
     upper, lower = None, max(0, top - FIRST_WINDOW) // PG_SLICE_SIZE
-    while True:
+    # Each slice in an index condition costs the index a pass over its 65,536 keys, so a
+    # wide step is not worth it: the rest is then taken from the terms alone, the slices
+    # already read filtered out (+ 0 keeps that a filter, not an index condition).
+    while lower > 0 and (upper is None or upper - lower <= MAX_SLICES_PER_STEP):
         where, params = [f"{column} >= %s"], [lower]
         if upper is not None:
             where, params = [*where, f"{column} < %s"], [*params, upper]
         rows += _candidates(source, qs.extra(where=where, params=params))[:CANDIDATES - len(rows)]
-        if len(rows) >= CANDIDATES or lower == 0:
+        if len(rows) >= CANDIDATES:
             return rows
         covered = top - lower * PG_SLICE_SIZE
         needed = 1.3 * (CANDIDATES - len(rows)) * covered / max(len(rows), 1)
         upper, lower = lower, max(0, min(lower - 1, int(top - covered - needed) // PG_SLICE_SIZE))
+    rest = qs.extra(where=[f"{column} + 0 < %s"], params=[upper]) if upper is not None else qs
+    return rows + list(_candidates(source, rest)[:CANDIDATES - len(rows)])
 
 
 def _cover(phrase: str) -> list[str]:

@@ -29,11 +29,10 @@ def jump_ids_to(value: int) -> None:
 
 @pytest.fixture
 def spread(alice):
-    """Matching tickets in slices 0, 2 and 4 (ids near 0, 140,000 and 300,000), others between."""
+    """Matching tickets in slices 0, 2 and 4 (ids from 1,000, 140,000 and 300,000), others between."""
     made = {}
-    for start, matching in [(0, 6), (140_000, 4), (300_000, 3)]:
-        if start:
-            jump_ids_to(start)
+    for start, matching in [(1_000, 6), (140_000, 4), (300_000, 3)]:
+        jump_ids_to(start)  # explicit each time: a sequence does not roll back with a test
         for i in range(matching):
             t = ticket(alice, f"幸福小区电表 {start}-{i}")
             made[t.pk] = t.title
@@ -45,14 +44,20 @@ def hits(user, q):
     return [h.id for h in search_as(user, q, kinds=["ticket"]).hits]
 
 
-def test_rare_phrases_are_found_newest_first_slice_by_slice(monkeypatch, alice, spread):
+@pytest.mark.parametrize("max_slices_per_step", [4, 0])  # 0: after the newest slices, the rest at once
+def test_rare_phrases_are_found_newest_first_slice_by_slice(monkeypatch, alice, spread, max_slices_per_step):
+    monkeypatch.setattr(query, "MAX_SLICES_PER_STEP", max_slices_per_step)
     monkeypatch.setattr(query, "CANDIDATES", 5)
     monkeypatch.setattr(query, "COMMON_IN_WINDOW", 10**9)  # every term counts as rare here
     monkeypatch.setattr(query, "FIRST_WINDOW", 10)
     with CaptureQueriesContext(connection) as ctx:
         sliced = hits(alice, "幸福小区 电表")
     steps = [q["sql"] for q in ctx.captured_queries if '"slice" >=' in q["sql"]]
-    assert len(steps) >= 2  # the newest slice held 3 of 5; older slices were read after it
+    rest = [q["sql"] for q in ctx.captured_queries if '"slice" + 0 <' in q["sql"]]
+    if max_slices_per_step:
+        assert len(steps) >= 2 and not rest  # the newest slice held 3 of 5; older ones followed
+    else:
+        assert len(steps) == 1 and len(rest) == 1  # then everything older, by the terms alone
     newest_five = sorted(spread, reverse=True)[:5]
     assert sorted(sliced, reverse=True) == newest_five
     monkeypatch.setattr(query, "FIRST_WINDOW", 10**9)  # the whole table at once
