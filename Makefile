@@ -22,7 +22,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/kehu migrate --verbosity 0
 	$(BIN)/kehu demo --if-empty
-	@echo "Demo logins (password kehu-demo): admin manager supervisor agent rep1 rep2 (units: crew hall)"
+	@echo "Demo logins (password kehu-demo): admin manager supervisor agent agent2-agent7 rep1 rep2 (units: crew hall)"
 	@echo "Open http://$(HOST):$(PORT)/"
 	$(BIN)/kehu serve --host $(HOST) --port $(PORT)
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from kehu.contact import demo as contact_demo
+from kehu.contact.models import Queue
 from kehu.core import demo
 from kehu.customers.models import Customer
+from kehu.fieldwork import demo as fieldwork_demo
+from kehu.insights.services import insights_refresh
+from kehu.outbound import demo as outbound_demo
+from kehu.quality import demo as quality_demo
+from kehu.sales import demo as sales_demo
 from kehu.service import demo as service_demo
+from kehu.surveys import demo as surveys_demo
+from kehu.workforce import demo as workforce_demo
 
 
 class Command(BaseCommand):
@@ -42,5 +53,32 @@ class Command(BaseCommand):
         made = service_demo.generate_tickets(count=min(customers // 3, 300) if tickets is None else tickets,
                                              seed=seed, users=result.users)
         self.stdout.write(f"Created {made} service tickets.")
-        for line in [*demo.login_lines(result.users), *service_demo.login_lines()]:
+        self._extras(customers=max(0, customers), seed=seed, users=result.users)
+        for line in [*demo.login_lines(result.users), *contact_demo.login_lines(), *service_demo.login_lines()]:
             self.stdout.write(line)
+
+    def _step(self, name: str, make: Callable[[], str]) -> None:
+        """Run one app's demo and print its line with the time it took."""
+        began = time.perf_counter()
+        line = make()
+        self.stdout.write(f"{line} [{name}: {time.perf_counter() - began:.1f} s]")
+
+    def _extras(self, *, customers: int, seed: int | None, users: dict[str, Any]) -> None:
+        """The contact center and the apps built on it, each from its own demo module."""
+        found: dict[str, Any] = {}
+
+        def contact() -> str:
+            found["contact"] = contact_demo.generate(seed=seed, users=users, customers=customers)
+            return found["contact"].line()
+
+        self._step("contact", contact)
+        agents = found["contact"].agents
+        main = Queue.objects.filter(code=contact_demo.QUEUES[0][0]).first()
+        self._step("workforce", lambda: workforce_demo.generate(users=users, agents=agents, queue=main))
+        self._step("quality", lambda: quality_demo.generate(seed=seed, users=users, agents=agents))
+        self._step("outbound", lambda: outbound_demo.generate(seed=seed, users=users, agents=agents))
+        self._step("sales", lambda: sales_demo.generate(seed=seed, users=users))
+        self._step("fieldwork", lambda: fieldwork_demo.generate(seed=seed, users=users))
+        self._step("surveys", lambda: surveys_demo.generate(seed=seed, users=users))
+        if customers:
+            self._step("insights", lambda: f"Refreshed insights of {insights_refresh().customers:,} customers.")
