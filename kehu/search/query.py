@@ -150,8 +150,35 @@ def _exact(source: Source, qs: QuerySet, phrases: list[str]) -> list[tuple[int, 
     return [(pk, _score(phrases, title, body)) for pk, title, body in rows]
 
 
+# Both change slowly and only steer the plan, never the hits: kept a minute per process.
+HINT_TTL_S = 60.0
+_hints: dict[tuple[str, str, str], tuple[float, Any]] = {}
+
+
+def _hint(key: tuple[str, str, str], compute: Callable[[], Any]) -> Any:
+    now = time.monotonic()
+    if (hit := _hints.get(key)) is not None and now - hit[0] < HINT_TTL_S:
+        return hit[1]
+    if len(_hints) > 5000:
+        _hints.clear()
+    value = compute()
+    _hints[key] = (now, value)
+    return value
+
+
+def _top_key(source: Source, db: str) -> int | None:
+    """The newest document's key. A stale one is harmless: the first slice has no upper
+    bound, so documents added since are still read first."""
+    return _hint((db, source.table, ""), lambda: source.document_class.objects.using(db)
+                 .order_by("-pk").values_list("pk", flat=True).first())
+
+
 def _expected(source: Source, db: str, tsquery: str) -> float:
     """How many documents the planner expects to match: a planning, not a scan."""
+    return _hint((db, source.table, tsquery), lambda: _planned_rows(source, db, tsquery))
+
+
+def _planned_rows(source: Source, db: str, tsquery: str) -> float:
     with connections[db].cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {source.table} WHERE {PG_VECTOR} @@ %s::tsquery",
                        [tsquery])
@@ -171,7 +198,7 @@ def _newest_by_windows(source: Source, qs: QuerySet, tsquery: str) -> list[tuple
     hits are the same as without slices. Common terms (the first window would hold several
     pages of them) are found sooner by walking the newest keys: PostgreSQL's own plan.
     """
-    top = source.document_class.objects.using(qs.db).order_by("-pk").values_list("pk", flat=True).first()
+    top = _top_key(source, qs.db)
     if top is None or top < 2 * PG_SLICE_SIZE or \
             _expected(source, qs.db, tsquery) * FIRST_WINDOW / top >= COMMON_IN_WINDOW:
         return list(_candidates(source, qs)[:CANDIDATES])
