@@ -142,7 +142,7 @@ def _exact(source: Source, qs: QuerySet, phrases: list[str]) -> list[tuple[int, 
     if postgresql:
         # On the document row already joined (one visit per document, not two): the planner
         # picks the GIN index for rare terms and a walk of the newest for common ones.
-        tsquery = " & ".join(f"'{t}'" for t in dict.fromkeys(t for p in phrases for t in _cover(p)))
+        tsquery = " & ".join(f"'{t}'" for t in terms)
         qs = qs.extra(where=[f'"{source.table}"."{PG_VECTOR}" @@ %s::tsquery'], params=[tsquery])
         rows = _newest_by_windows(source, qs, tsquery)
     else:
@@ -220,18 +220,6 @@ def _newest_by_windows(source: Source, qs: QuerySet, tsquery: str) -> list[tuple
         upper, lower = lower, max(0, min(lower - 1, int(top - covered - needed) // PG_SLICE_SIZE))
     rest = qs.extra(where=[f"{column} + 0 < %s"], params=[upper]) if upper is not None else qs
     return rows + list(_candidates(source, rest)[:CANDIDATES - len(rows)])
-
-
-def _cover(phrase: str) -> list[str]:
-    """Enough of a phrase's terms to find every document containing it: of a run of
-    overlapping character pairs, every other one and the last (幸福小区: 幸福 小区). Fewer
-    posting lists for the index to intersect; the substring test confirms the phrase."""
-    terms = phrase_terms(phrase)
-    if len(terms) < 3 or not all(len(t) == 2 and not t.isascii() for t in terms):
-        return terms
-    if not all(a[1] == b[0] for a, b in zip(terms, terms[1:], strict=False)):  # not one run: keep them all
-        return terms
-    return list(dict.fromkeys([*terms[::2], terms[-1]]))
 
 
 def _bigrams(phrases: list[str]) -> set[str]:
