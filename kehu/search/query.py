@@ -187,6 +187,20 @@ def _planned_rows(source: Source, db: str, tsquery: str) -> float:
     return plan[0]["Plan"]["Plan Rows"]
 
 
+def _newest_common(source: Source, qs: QuerySet, top: int, expected: float) -> list[tuple[int, str, str]]:
+    """A common term: the newest keys hold a page of matches. Bounding the key range to
+    about twice what should hold one makes the planner walk the key index (電費 in the
+    articles: 4 ms) instead of reading every match through the GIN bitmap (28 ms)."""
+    width = int(2 * CANDIDATES * top / max(expected, 1))
+    if width < top:
+        key = f'"{source.table}"."{source.key}"'
+        window = qs.extra(where=[f"{key} > %s"], params=[top - width])
+        rows = list(_candidates(source, window)[:CANDIDATES])
+        if len(rows) >= CANDIDATES:
+            return rows
+    return list(_candidates(source, qs)[:CANDIDATES])
+
+
 def _newest_by_windows(source: Source, qs: QuerySet, tsquery: str) -> list[tuple[int, str, str]]:
     """The newest CANDIDATES matches, looked for among the newest documents first.
 
@@ -199,8 +213,12 @@ def _newest_by_windows(source: Source, qs: QuerySet, tsquery: str) -> list[tuple
     pages of them) are found sooner by walking the newest keys: PostgreSQL's own plan.
     """
     top = _top_key(source, qs.db)
-    if top is None or top < 2 * PG_SLICE_SIZE or \
-            _expected(source, qs.db, tsquery) * FIRST_WINDOW / top >= COMMON_IN_WINDOW:
+    if top is None:
+        return []
+    expected = _expected(source, qs.db, tsquery)
+    if expected * FIRST_WINDOW / top >= COMMON_IN_WINDOW:
+        return _newest_common(source, qs, top, expected)
+    if top < 2 * PG_SLICE_SIZE:
         return list(_candidates(source, qs)[:CANDIDATES])
     column = f'"{source.table}"."{PG_SLICE}"'
     rows: list[tuple[int, str, str]] = []

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kehu.search import query
 from kehu.search.scopes import search_as
+from kehu.service.models import Ticket
 from kehu.service.services.tickets import ticket_create
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
@@ -83,3 +84,18 @@ def test_common_terms_skip_the_slices(monkeypatch, alice, spread):
         found = hits(alice, "电表")
     assert not [q for q in ctx.captured_queries if '"slice" >=' in q["sql"]]
     assert set(found) == set(spread)
+
+
+def test_common_terms_take_the_newest_keys_first_and_find_the_same_page(monkeypatch, alice, spread):
+    monkeypatch.setattr(query, "CANDIDATES", 3)
+    source = query.SOURCES["ticket"]
+    qs = Ticket.objects.filter(search_document__folded_title__contains="电表").extra(
+        where=['"search_ticketdocument"."vector" @@ %s::tsquery'], params=["'电表'"])
+    top = max(spread)
+    with CaptureQueriesContext(connection) as ctx:
+        windowed = query._newest_common(source, qs, top, expected=len(spread))
+    assert any('"ticket_id" >' in q["sql"] for q in ctx.captured_queries)  # the key window was used
+    newest_three = sorted(spread, reverse=True)[:3]
+    assert [pk for pk, _t, _b in windowed] == newest_three
+    # A window too narrow to hold a page falls back to everything: the same page.
+    assert [pk for pk, _t, _b in query._newest_common(source, qs, top, expected=10**9)] == newest_three
