@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from kehu.assist.models import LabelField
-from kehu.service.schemas import MAX_ID
+from kehu.core.schemas import MAX_ID
 
 
 class FeedbackForm(forms.Form):

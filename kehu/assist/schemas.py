@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from kehu.service.schemas import MAX_ID
+from kehu.core.schemas import MAX_ID
 
 # Longer bodies are refused (422) rather than cut silently; up to this size the text is
 # analysed from its start (services.MAX_TEXT characters) and the answer says so.

@@ -20,9 +20,9 @@ from kehu.assist import services
 from kehu.assist.forms import FeedbackForm
 from kehu.assist.models import AssistCorrection, LabelField
 from kehu.core.errors import ServiceError
+from kehu.core.schemas import MAX_ID
 from kehu.customers.models import Customer
 from kehu.service.models import Ticket
-from kehu.service.schemas import MAX_ID
 
 SCORE_KEYS = {"emotion": "emotion_score", "type": "type_scores", "kind": "kind_scores",
               "urgency": "urgency_score"}

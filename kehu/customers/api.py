@@ -16,7 +16,7 @@ from kehu.accounts.models import User
 from kehu.core.errors import InvalidInput, NotAllowed
 from kehu.core.models import AuditEntry
 from kehu.core.phones import mask_email, mask_phone, try_normalize_phone
-from kehu.core.schemas import Message
+from kehu.core.schemas import MAX_ID, Message
 from kehu.customers import services
 from kehu.customers.models import Contact, Customer, FollowUp, Tag, ledger_totals
 from kehu.customers.schemas import (
@@ -39,7 +39,6 @@ followups_router = Router(tags=["follow-ups"])
 
 COUNT_CAP = 10_000
 # Ids and page numbers beyond these cannot exist; SQLite fails on integers past 2**63.
-MAX_ID = 2**63 - 1
 MAX_PAGE = 1_000_000
 
 

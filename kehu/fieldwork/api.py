@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 
 from kehu.accounts.models import User
 from kehu.core.errors import InvalidInput
-from kehu.core.schemas import Message
+from kehu.core.schemas import ERRORS, MAX_ID, id_or_404
 from kehu.customers.models import Customer
 from kehu.customers.validation import clean_date
 from kehu.fieldwork import services
@@ -33,8 +33,6 @@ from kehu.fieldwork.services.targets import TargetRow
 
 router = Router(tags=["Visits and work reports"])
 
-MAX_ID = 2**63 - 1
-ERRORS: dict[int, Any] = {400: Message, 403: Message, 404: Message, 409: Message, 422: Message}
 
 
 class VisitFilters(Schema):
@@ -62,11 +60,6 @@ class TargetFilters(Schema):
     limit: int = 100
     offset: int = 0
 
-
-def _id(value: int | None) -> int:
-    if value is None or not 0 < value <= MAX_ID:
-        raise Http404
-    return value
 
 
 def _window(limit: int, offset: int) -> slice:
@@ -110,12 +103,12 @@ def target_out(row: TargetRow) -> dict[str, Any]:
 
 def _visit(request: HttpRequest, visit_id: int) -> Visit:
     qs = Visit.objects.visible_to(request.user).select_related("customer", "rep")
-    return get_object_or_404(qs, pk=_id(visit_id))
+    return get_object_or_404(qs, pk=id_or_404(visit_id))
 
 
 def _report(request: HttpRequest, report_id: int) -> WorkReport:
     qs = WorkReport.objects.visible_to(request.user).select_related("author", "reviewer")
-    return get_object_or_404(qs, pk=_id(report_id))
+    return get_object_or_404(qs, pk=id_or_404(report_id))
 
 
 def _person(raw: int | None, field: str) -> User | None:

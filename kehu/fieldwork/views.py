@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from kehu.accounts.models import Role, User
 from kehu.core.errors import Conflict, ServiceError
+from kehu.core.schemas import MAX_ID
 from kehu.customers.models import Customer
 from kehu.fieldwork import services
 from kehu.fieldwork.forms import (
@@ -36,7 +37,6 @@ from kehu.fieldwork.models import PeriodKind, ReportKind, Target, Visit, WorkRep
 from kehu.fieldwork.querysets import can_lead, team_ids
 from kehu.sales.models import Opportunity
 
-MAX_ID = 2**63 - 1
 FIGURE_SECTIONS = ("leads_converted", "new_customers", "visits", "stage_moves", "followups", "tickets", "calls")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-MAX_ID = 2**63 - 1
+from kehu.core.schemas import MAX_ID
 
 
 class Reason(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Schema
 from pydantic import Field
 
-MAX_ID = 2**63 - 1
+from kehu.core.schemas import MAX_ID
 
 
 class ArticleOut(Schema):

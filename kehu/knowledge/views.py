@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kehu.core.errors import ServiceError
+from kehu.core.schemas import MAX_ID
 from kehu.customers.models import Customer
 from kehu.knowledge import services
 from kehu.knowledge.forms import ArticleForm, RejectForm
@@ -39,7 +40,6 @@ from kehu.service.models import Ticket
 
 PAGE_SIZE = 50
 LIST_FILTERS = ("q", "kind", "stage", "customer_type", "channel", "request_kind", "category", "tag", "status")
-MAX_ID = 2**63 - 1
 
 
 def _get(request: HttpRequest, article_id: int) -> Article:

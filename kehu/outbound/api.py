@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -17,7 +17,7 @@ from kehu.accounts.models import User
 from kehu.contact.models import Interaction
 from kehu.core.errors import InvalidInput
 from kehu.core.phones import mask_phone
-from kehu.core.schemas import Message
+from kehu.core.schemas import ERRORS, MAX_ID, id_or_404
 from kehu.outbound import reports, services
 from kehu.outbound.models import Campaign, CampaignEntry, DoNotCall
 from kehu.outbound.schemas import (
@@ -35,8 +35,6 @@ from kehu.outbound.schemas import (
 
 router = Router(tags=["Outbound campaigns"])
 
-MAX_ID = 2**63 - 1
-ERRORS: dict[int, Any] = {400: Message, 403: Message, 404: Message, 409: Message, 422: Message}
 
 
 class DncFilters(Schema):
@@ -45,14 +43,9 @@ class DncFilters(Schema):
     offset: int = 0
 
 
-def _id(value: int) -> int:
-    if not 0 < value <= MAX_ID:
-        raise Http404
-    return value
-
 
 def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
-    return get_object_or_404(Campaign.objects.visible_to(request.user), pk=_id(campaign_id))
+    return get_object_or_404(Campaign.objects.visible_to(request.user), pk=id_or_404(campaign_id))
 
 
 def campaign_out(campaign: Campaign) -> dict[str, Any]:
@@ -152,7 +145,7 @@ def next_entry(request: HttpRequest, campaign_id: int) -> Any:
 def record_attempt(request: HttpRequest, entry_id: int, payload: AttemptIn) -> Status:
     """Record the call made to the entry the caller holds; answers the entry as the retry rules left it."""
     entry = get_object_or_404(
-        CampaignEntry.objects.filter(campaign__in=Campaign.objects.visible_to(request.user)), pk=_id(entry_id))
+        CampaignEntry.objects.filter(campaign__in=Campaign.objects.visible_to(request.user)), pk=id_or_404(entry_id))
     interaction = None
     if payload.interaction is not None:
         interaction = Interaction.objects.filter(pk=min(max(payload.interaction, 0), MAX_ID)).first()

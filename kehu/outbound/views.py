@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kehu.core.errors import ServiceError
 from kehu.core.phones import mask_phone
+from kehu.core.schemas import MAX_ID
 from kehu.knowledge.rendering import template_render
 from kehu.outbound import reports, services
 from kehu.outbound.forms import AttemptForm, CampaignForm, DncForm, FileForm, FilterForm
@@ -25,7 +26,6 @@ from kehu.outbound.models import Campaign, CampaignEntry, CampaignStatus, DoNotC
 from kehu.outbound.querysets import can_create_campaigns
 from kehu.outbound.services.campaigns import MOVES
 
-MAX_ID = 2**63 - 1
 PAGE_SIZE = 50
 REPORT_KEY = "outbound-load-report-%d"
 

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 from kehu.accounts.models import User
 from kehu.contact.models import Interaction
 from kehu.core.errors import InvalidInput
-from kehu.core.schemas import Message
+from kehu.core.schemas import ERRORS, MAX_ID
 from kehu.quality import services
 from kehu.quality.models import Evaluation, ScoringForm
 from kehu.quality.schemas import (
@@ -27,8 +27,6 @@ from kehu.service.models import Ticket
 
 router = Router(tags=["Quality monitoring"])
 
-MAX_ID = 2**63 - 1
-ERRORS: dict[int, Any] = {400: Message, 403: Message, 404: Message, 409: Message, 422: Message}
 
 
 class EvaluationFilters(Schema):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kehu.contact.models import Interaction
 from kehu.core.errors import Conflict, InvalidInput, ServiceError
+from kehu.core.schemas import MAX_ID
 from kehu.quality import services
 from kehu.quality.models import Evaluation, EvaluationStatus, LibraryEntry
 from kehu.quality.querysets import is_evaluator, sees_all
@@ -31,7 +32,6 @@ from kehu.quality.reports import (
 )
 from kehu.service.models import Ticket
 
-MAX_ID = 2**63 - 1
 PAGE_SIZE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RELATED = ("agent", "evaluator", "form", "interaction", "interaction__queue", "ticket", "team")

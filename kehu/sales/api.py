@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -13,7 +13,7 @@ from pydantic import ValidationError as PydanticError
 
 from kehu.accounts.models import User
 from kehu.core.errors import InvalidInput
-from kehu.core.schemas import Message
+from kehu.core.schemas import ERRORS, MAX_ID, id_or_404
 from kehu.customers.models import Customer
 from kehu.sales import services
 from kehu.sales.models import Lead, Opportunity, Pipeline, Stage
@@ -34,8 +34,6 @@ from kehu.sales.services.opportunities import clean_amount
 router = Router(tags=["Customer development"])
 SchemaT = TypeVar("SchemaT", bound=Schema)
 
-MAX_ID = 2**63 - 1  # SQLite fails on larger integers rather than finding nothing
-ERRORS: dict[int, Any] = {400: Message, 403: Message, 404: Message, 409: Message, 422: Message}
 
 
 class LeadFilters(Schema):
@@ -58,11 +56,6 @@ class OpportunityFilters(Schema):
     limit: int = 50
     offset: int = 0
 
-
-def _id(value: int) -> int:
-    if not 0 < value <= MAX_ID:
-        raise Http404
-    return value
 
 
 def _optional_body(request: HttpRequest, schema: type[SchemaT]) -> SchemaT:
@@ -114,12 +107,12 @@ def opportunity_out(o: Opportunity, *, history: bool = False) -> dict[str, Any]:
 
 
 def _lead(request: HttpRequest, lead_id: int) -> Lead:
-    return get_object_or_404(Lead.objects.visible_to(request.user).select_related("owner"), pk=_id(lead_id))
+    return get_object_or_404(Lead.objects.visible_to(request.user).select_related("owner"), pk=id_or_404(lead_id))
 
 
 def _opportunity(request: HttpRequest, opportunity_id: int) -> Opportunity:
     qs = Opportunity.objects.visible_to(request.user).select_related("stage", "customer", "owner")
-    return get_object_or_404(qs, pk=_id(opportunity_id))
+    return get_object_or_404(qs, pk=id_or_404(opportunity_id))
 
 
 def _stage(opportunity: Opportunity, stage_id: int | None) -> Stage | None:

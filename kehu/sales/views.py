@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from kehu.accounts.models import Department, User
 from kehu.core.errors import ServiceError
 from kehu.core.models import AuditEntry
+from kehu.core.schemas import MAX_ID
 from kehu.sales import services
 from kehu.sales.board import board_columns, board_filters
 from kehu.sales.forms import ConvertForm, LeadForm, QualifyForm
@@ -27,7 +28,6 @@ from kehu.sales.models import Lead, LeadStatus, Opportunity, Pipeline, Stage
 from kehu.sales.querysets import scope_q
 
 PAGE_SIZE = 50
-MAX_ID = 2**63 - 1
 ACTIONS = {
     "lead.created": gettext_lazy("Lead recorded"),
     "lead.updated": gettext_lazy("Lead changed"),

@@ -7,7 +7,7 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
-MAX_ID = 2**63 - 1
+from kehu.core.schemas import MAX_ID
 
 
 class Ref(Schema):

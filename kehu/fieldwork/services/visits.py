@@ -13,13 +13,12 @@ from django.utils.translation import gettext as _
 from kehu.accounts.models import User
 from kehu.core.audit import log_action
 from kehu.core.errors import Conflict, InvalidInput, NotAllowed
+from kehu.core.schemas import MAX_ID
 from kehu.customers.models import Contact, Customer
 from kehu.customers.validation import clean_date
 from kehu.fieldwork.models import Appointment, Visit, VisitStatus
 from kehu.fieldwork.querysets import can_lead, team_ids
 from kehu.sales.models import Opportunity
-
-MAX_ID = 2**63 - 1
 
 
 def _invalid(errors: dict[str, str]) -> InvalidInput:
