@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +30,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run as common  # noqa: E402  (bench/run.py: environment helpers)
+
 BATCH = 5000
 
 
@@ -47,17 +48,7 @@ def parse() -> argparse.Namespace:
 
 
 def setup(args: argparse.Namespace) -> str:
-    db = args.db or ("postgres" if os.environ.get("DATABASE_URL") else "sqlite")
-    if db == "postgres" and not os.environ.get("DATABASE_URL"):
-        sys.exit("--db postgres needs DATABASE_URL; run under scripts/with-postgres.sh")
-    if db == "sqlite":
-        os.environ.pop("DATABASE_URL", None)
-    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="kehu-forecast-", dir="/tmp"))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    os.environ["KEHU_DATA_DIR"] = str(data_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "kehu.settings"
-    os.environ.setdefault("KEHU_LOG_LEVEL", "ERROR")
-    sys.path.insert(0, str(ROOT))
+    db, _data_dir, _temporary = common.setup_environment(args)
     import django
 
     django.setup()
