@@ -283,11 +283,15 @@ def match_ids_sql(source: Source, vendor: str, terms: list[str]) -> tuple[str, l
     return f"SELECT rowid FROM {source.fts} WHERE {source.fts} MATCH %s", [query]
 
 
-def count_upto(source: Source, db: str, terms: list[str], cap: int) -> int:
-    """How many documents have every term, counted up to `cap`: cheap, because the
-    index stops after `cap` (an FTS5 doclist walk)."""
+def count_upto(source: Source, db: str, terms: list[str], cap: int, *, above: int | None = None) -> int:
+    """How many documents (with a key above `above`, if given) have every term, counted
+    up to `cap`: cheap, because the index stops after `cap` (an FTS5 doclist walk) and
+    seeks past the keys below `above`."""
     connection = connections[db]
     sql, params = match_ids_sql(source, connection.vendor, terms)
+    if above is not None:
+        key = "rowid" if connection.vendor == "sqlite" else source.key
+        sql, params = f"{sql} AND {key} > %s", [*params, above]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT %s) hits", [*params, cap])
         return cursor.fetchone()[0]
