@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from kehu.service.models import (
     CalendarDay,
@@ -24,8 +25,20 @@ class ComplaintGradeAdmin(admin.ModelAdmin):
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "grade", "tier", "first_response_minutes", "resolution_minutes", "clock"]
-    list_filter = ["kind", "clock"]
+    list_display = ["name", "kind", "grade", "tier", "first_response_minutes", "resolution_minutes", "clock",
+                    "escalate_first_to", "escalate_again_to"]
+    list_filter = ["kind", "clock", "escalate_first_to", "escalate_again_to"]
+    autocomplete_fields = ["escalate_first_user", "escalate_again_user"]
+    fieldsets = [
+        (None, {"fields": ["name", ("kind", "grade", "tier")]}),
+        (_("Service targets"), {"fields": ["first_response_minutes", "resolution_minutes", "clock", "warn_percent"]}),
+        (_("Escalation on breach"), {
+            "fields": [("escalate_first_to", "escalate_first_user"),
+                       ("escalate_again_to", "escalate_again_user"), "escalate_again_minutes"],
+            "description": _("Level 1 is raised when a target is breached; level 2 when the resolution "
+                             "breach has lasted the given minutes. “Nobody” still marks the breach."),
+        }),
+    ]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)

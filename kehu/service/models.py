@@ -5,6 +5,7 @@ import functools
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -65,10 +66,29 @@ class ComplaintGrade(models.Model):
         return self.name
 
 
+class FirstEscalation(models.TextChoices):
+    """Who hears of a breach first (level 1)."""
+
+    TEAM_LEADER = "team_leader", _("The team leader (else the assignee's superior, else the manager)")
+    MANAGER = "manager", _("The manager above the team")
+    USER = "user", _("A named user")
+    NOBODY = "nobody", _("Nobody (flag the breach only)")
+
+
+class SecondEscalation(models.TextChoices):
+    """Who hears of it when the resolution breach lasts (level 2)."""
+
+    MANAGER = "manager", _("The manager above the team")
+    USER = "user", _("A named user")
+    NOBODY = "nobody", _("Nobody (no second level)")
+
+
 class SlaPolicy(models.Model):
     """Targets for tickets of one kind × grade × customer tier; empty fields match any.
 
-    The most specific matching policy applies (kehu.service.sla.policy_for).
+    The most specific matching policy applies (kehu.service.sla.policy_for). The escalation
+    chain (who hears of a breach, then of a lasting one) is applied by the SLA sweep
+    (kehu.service.services.sla), in SQL.
     """
 
     name = models.CharField(_("name"), max_length=80)
@@ -83,7 +103,23 @@ class SlaPolicy(models.Model):
         _("warning threshold (percent of the target used)"), default=75,
     )
     escalate_again_minutes = models.PositiveIntegerField(
-        _("escalate to the manager after (minutes past breach)"), default=240,
+        _("escalate again after (minutes past the resolution breach)"), default=240,
+    )
+    escalate_first_to = models.CharField(
+        _("on breach, escalate to"), max_length=12, choices=FirstEscalation.choices,
+        default=FirstEscalation.TEAM_LEADER,
+    )
+    escalate_first_user = models.ForeignKey(
+        User, verbose_name=_("first escalation user"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("Only used when “a named user” is chosen."),
+    )
+    escalate_again_to = models.CharField(
+        _("when the resolution breach lasts, escalate to"), max_length=12,
+        choices=SecondEscalation.choices, default=SecondEscalation.MANAGER,
+    )
+    escalate_again_user = models.ForeignKey(
+        User, verbose_name=_("second escalation user"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("Only used when “a named user” is chosen."),
     )
 
     class Meta:
@@ -96,6 +132,39 @@ class SlaPolicy(models.Model):
 
     def specificity(self) -> int:
         return (4 if self.kind else 0) + (2 if self.grade_id else 0) + (1 if self.tier else 0)
+
+    def clean(self) -> None:
+        """A named-user choice needs an active user; a user without that choice is dropped."""
+        errors: dict[str, object] = {}
+        for choice, field in (("escalate_first_to", "escalate_first_user"),
+                              ("escalate_again_to", "escalate_again_user")):
+            user = getattr(self, field)
+            if getattr(self, choice) != FirstEscalation.USER:
+                setattr(self, field, None)
+            elif user is None:
+                errors[field] = _("Choose the user to escalate to.")
+            elif not user.is_active:
+                errors[field] = _("%(user)s is no longer active; choose an active user.") % {"user": user}
+        if errors:
+            raise ValidationError(errors)
+
+    def escalation_chain(self) -> str:
+        """The chain in words, for the ticket page: "the team leader, then the manager"."""
+        first = self._recipient(self.escalate_first_to, self.escalate_first_user, _("the team leader"))
+        again = self._recipient(self.escalate_again_to, self.escalate_again_user, _("the manager"))
+        if first is None:
+            return str(_("nobody at first, then %(second)s") % {"second": again} if again else _("nobody"))
+        return str(_("%(first)s, then %(second)s") % {"first": first, "second": again} if again else first)
+
+    @staticmethod
+    def _recipient(choice: str, user: User | None, default: str) -> str | None:
+        """Whom one level reaches; a named user gone or inactive falls back to the default, as
+        in the sweep."""
+        if choice == FirstEscalation.NOBODY:
+            return None
+        if choice == FirstEscalation.USER and user is not None and user.is_active:
+            return str(user)
+        return str(_("the manager") if choice == FirstEscalation.MANAGER else default)
 
 
 class CalendarDay(models.Model):

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kehu.accounts.models import Department, Role, User
 from kehu.service.choices import SlaTarget, WorkOrderStatus
-from kehu.service.models import Escalation, SlaPolicy, Ticket, WorkOrder
+from kehu.service.models import Escalation, FirstEscalation, SlaPolicy, Ticket, WorkOrder
 
 CHUNK = 5000
 DEFAULT_ESCALATE_AGAIN_MINUTES = 240
@@ -91,7 +92,8 @@ def sla_sweep(*, now: dt.datetime | None = None) -> SweepResult:
 # the flags as they stand, then the flags are set; a ticket that breaches its resolution
 # target has its first-response and manager flags folded into the same UPDATE, so a backlog
 # row is written once, not three times. Who hears of it is computed in SQL from a CASE built
-# from the (small) department tree.
+# from the (small) department tree, inside a CASE on the ticket's SLA policy when policies
+# choose other recipients (the manager, a named user); "nobody" is a NOT IN on the policy.
 #
 # `still_open IS TRUE`, not "= true": an equality on still_open would lure SQLite's planner
 # onto the (still_open, due) index, a million rows, instead of the small "pending" indexes.
@@ -122,13 +124,66 @@ def _supervisor_case(escalator: Escalator) -> tuple[str, list[Any]]:
     return sql, manager_params
 
 
-def _cutoff_case(now: dt.datetime) -> tuple[str, list[Any]]:
+@dataclass(frozen=True)
+class Policy:
+    """What the sweep needs of one SLA policy; a named user who is gone or inactive counts as
+    unset, so that level falls back to its default."""
+
+    pk: int
+    escalate_again_minutes: int
+    first_to: str
+    first_user: int | None
+    again_to: str
+    again_user: int | None
+
+
+def _sweep_policies() -> list[Policy]:
+    users = set(User.objects.filter(is_active=True).filter(
+        Q(pk__in=SlaPolicy.objects.values("escalate_first_user")) |
+        Q(pk__in=SlaPolicy.objects.values("escalate_again_user"))).values_list("pk", flat=True))
+    rows = SlaPolicy.objects.values_list("pk", "escalate_again_minutes", "escalate_first_to", "escalate_first_user",
+                                         "escalate_again_to", "escalate_again_user")
+    return [Policy(pk, minutes, first_to, first_user if first_user in users else None,
+                   again_to, again_user if again_user in users else None)
+            for pk, minutes, first_to, first_user, again_to, again_user in rows]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Whom one escalation level reaches, in SQL: `sql` picks the user for a ticket row `t`;
+    the tickets of the `skip` policies ("nobody") get no escalation row at that level."""
+
+    sql: str
+    params: list[Any]
+    skip: tuple[int, ...] = ()
+
+
+def _recipient(policies: list[tuple[int, str, int | None]], *, default: tuple[str, list[Any]],
+               manager: tuple[str, list[Any]]) -> Recipient:
+    """One level's recipient per policy (pk, choice, named user): a CASE on the ticket's policy
+    over the manager CASE and constant user ids, the default for the rest and for no policy."""
+    to_manager = [pk for pk, choice, _user in policies if choice == FirstEscalation.MANAGER]
+    named = [(pk, user) for pk, choice, user in policies if choice == FirstEscalation.USER and user]
+    skip = tuple(pk for pk, choice, _user in policies if choice == FirstEscalation.NOBODY)
+    whens, params = [], []
+    if to_manager and manager is not default:
+        whens.append(f'WHEN t."sla_policy_id" IN ({", ".join(["%s"] * len(to_manager))}) THEN {manager[0]}')
+        params += [*to_manager, *manager[1]]
+    for pk, user in named:
+        whens.append('WHEN t."sla_policy_id" = %s THEN %s')
+        params += [pk, user]
+    if not whens:
+        return Recipient(default[0], default[1], skip)
+    return Recipient(f"CASE {' '.join(whens)} ELSE {default[0]} END", [*params, *default[1]], skip)
+
+
+def _cutoff_case(policies: list[Policy], now: dt.datetime) -> tuple[str, list[Any]]:
     """The moment before which a breached ticket goes to the manager, per SLA policy."""
     adapt = connection.ops.adapt_datetimefield_value
     whens, params = [], []
-    for pk, minutes in SlaPolicy.objects.values_list("pk", "escalate_again_minutes"):
+    for policy in policies:
         whens.append("WHEN %s THEN %s")
-        params += [pk, adapt(now - dt.timedelta(minutes=minutes))]
+        params += [policy.pk, adapt(now - dt.timedelta(minutes=policy.escalate_again_minutes))]
     params.append(adapt(now - dt.timedelta(minutes=DEFAULT_ESCALATE_AGAIN_MINUTES)))
     return (f'CASE t."sla_policy_id" {" ".join(whens)} ELSE %s END' if whens else "%s"), params
 
@@ -138,39 +193,59 @@ def _untagged(sql: str) -> str:
     return sql.replace('t."', '"')
 
 
-def _escalate(cursor: Any, *, target: str, level: int, who: tuple[str, list[Any]], where: str,
-              params: list[Any], at: Any) -> int:
+def _escalate(cursor: Any, *, target: str, level: int, who: Recipient, where: str,
+              params: list[Any], at: Any, count_skipped: bool = False) -> int:
+    """Insert the escalations of the tickets matching `where`; the number inserted, plus with
+    `count_skipped` the matching tickets whose policy escalates to nobody at this level."""
     t = {"ticket": Ticket._meta.db_table, "escalation": Escalation._meta.db_table,
          "department": Department._meta.db_table, "user": User._meta.db_table}
+    skipped = 0
+    if who.skip:
+        in_skip = f'(t."sla_policy_id" IN ({", ".join(["%s"] * len(who.skip))}))'
+        if count_skipped:
+            cursor.execute(f'SELECT COUNT(*) FROM "{t["ticket"]}" t WHERE {OPEN} AND {where} AND {in_skip}',
+                           [*params, *who.skip])
+            skipped = cursor.fetchone()[0]
+        where = f'{where} AND (t."sla_policy_id" IS NULL OR NOT {in_skip})'
+        params = [*params, *who.skip]
     cursor.execute(
         f'INSERT INTO "{t["escalation"]}" ("ticket_id", "work_order_id", "target", "level", "to_user_id", '
         f'"created_at", "acknowledged_at") '
-        f'SELECT t."id", NULL, %s, %s, {who[0]}, %s, NULL FROM "{t["ticket"]}" t '
+        f'SELECT t."id", NULL, %s, %s, {who.sql}, %s, NULL FROM "{t["ticket"]}" t '
         f'LEFT JOIN "{t["department"]}" d ON d."id" = t."team_id" '
         f'LEFT JOIN "{t["user"]}" u ON u."id" = t."assignee_id" '
         f"WHERE {OPEN} AND {where} ON CONFLICT DO NOTHING",
-        [target, level, *who[1], at, *params],
+        [target, level, *who.params, at, *params],
     )
-    return cursor.rowcount
+    return cursor.rowcount + skipped
 
 
 @transaction.atomic
 def _sweep_tickets(escalator: Escalator, now: dt.datetime) -> tuple[int, int, int]:
-    """(first responses breached, resolutions breached, escalated to a manager)."""
+    """(first responses breached, resolutions breached, escalated to a manager).
+
+    Each policy chooses who hears of a breach (level 1) and of a lasting resolution breach
+    (level 2); "nobody" writes no escalation row, but the flags and levels are set all the same.
+    """
     at = connection.ops.adapt_datetimefield_value(now)
-    supervisor, manager = _supervisor_case(escalator), _manager_case(escalator, 't."team_id"')
-    cutoff_sql, cutoff = _cutoff_case(now)
+    policies = _sweep_policies()
+    manager = _manager_case(escalator, 't."team_id"')
+    supervisor = _recipient([(p.pk, p.first_to, p.first_user) for p in policies],
+                            default=_supervisor_case(escalator), manager=manager)
+    manager_or_chosen = _recipient([(p.pk, p.again_to, p.again_user) for p in policies],
+                                   default=manager, manager=manager)
+    cutoff_sql, cutoff = _cutoff_case(policies, now)
     manager_due = MANAGER_DUE.format(cutoff=cutoff_sql)
     table = f'"{Ticket._meta.db_table}"'
     with connection.cursor() as cursor:
         first = _escalate(cursor, target=SlaTarget.FIRST_RESPONSE, level=1, who=supervisor,
-                          where=FIRST_RESPONSE_DUE, params=[at], at=at)
+                          where=FIRST_RESPONSE_DUE, params=[at], at=at, count_skipped=True)
         resolution = _escalate(cursor, target=SlaTarget.RESOLUTION, level=1, who=supervisor,
-                               where=RESOLUTION_DUE, params=[at], at=at)
-        managers = _escalate(cursor, target=SlaTarget.RESOLUTION, level=2, who=manager,
+                               where=RESOLUTION_DUE, params=[at], at=at, count_skipped=True)
+        managers = _escalate(cursor, target=SlaTarget.RESOLUTION, level=2, who=manager_or_chosen,
                              where=f'{RESOLUTION_DUE} AND t."resolution_due" <= {cutoff_sql}',
                              params=[at, *cutoff], at=at)
-        managers += _escalate(cursor, target=SlaTarget.RESOLUTION, level=2, who=manager,
+        managers += _escalate(cursor, target=SlaTarget.RESOLUTION, level=2, who=manager_or_chosen,
                               where=manager_due, params=cutoff, at=at)
         cursor.execute(
             f'UPDATE {table} SET "resolution_breached" = %s, "warned" = %s, "updated_at" = %s, '
