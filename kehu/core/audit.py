@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from kehu.core.inserts import insert_row
 from kehu.core.models import AuditEntry
 
 
@@ -44,7 +45,8 @@ def log_action(
     note: str = "",
 ) -> AuditEntry:
     """Record `action` (namespaced, e.g. "customer.claimed") done by `actor` to `obj`."""
-    return AuditEntry.objects.create(
+    # insert_row: AuditEntry has no signals, and every action writes one (see core.inserts).
+    return insert_row(AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         object_type=obj._meta.model_name if obj is not None else "",
@@ -52,4 +54,4 @@ def log_action(
         customer_id=customer_id,
         changes={k: _plain(v) for k, v in (changes or {}).items()},
         note=note[:255],
-    )
+    ))

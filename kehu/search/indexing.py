@@ -8,9 +8,7 @@ transaction (a post_save handler), so a ticket is findable the moment it exists;
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +16,7 @@ from django.apps import apps
 from django.db import DatabaseError, connections, models, transaction
 from django.db.models.signals import post_save
 
+from kehu.core.inserts import insert_row
 from kehu.core.search import document_terms, fold_text
 
 MAX_BODY = 20_000  # characters of a body that are indexed; the rest is rarely what anyone types
@@ -100,31 +99,15 @@ def index_object(source: Source, obj: Any, *, new: bool = False) -> None:
     """Write obj's document; `new`: obj was created in this transaction, so it has none yet."""
     values = document_values(source, obj)
     documents = source.document_class.objects
-    if new or not documents.filter(pk=obj.pk).update(**values):
+    if new:
+        insert_row(source.document_class(pk=obj.pk, **values))
+    elif not documents.filter(pk=obj.pk).update(**values):
         documents.create(pk=obj.pk, **values)
-
-
-_holding = threading.local()
-
-
-@contextmanager
-def held() -> Iterator[None]:
-    """Saves inside skip their own indexing; the caller indexes once afterwards. A new
-    ticket and its first reply were indexed twice (nine statements, a third of intake)."""
-    _holding.depth = getattr(_holding, "depth", 0) + 1
-    try:
-        yield
-    finally:
-        _holding.depth -= 1
-
-
-def _held() -> bool:
-    return getattr(_holding, "depth", 0) > 0
 
 
 def _on_save(sender: type[models.Model], instance: Any, created: bool, update_fields: Any = None,
              raw: bool = False, **kwargs: Any) -> None:
-    if raw or _held():
+    if raw:
         return
     source = next((s for s in SOURCES.values() if s.model_class is sender), None)
     if source is None or (update_fields and not set(update_fields) & set(source.fields)):
@@ -134,7 +117,7 @@ def _on_save(sender: type[models.Model], instance: Any, created: bool, update_fi
 
 def _part_saved(source: Source, field: str) -> Callable[..., None]:
     def reindex_owner(sender: type[models.Model], instance: Any, raw: bool = False, **kwargs: Any) -> None:
-        if raw or _held():
+        if raw:
             return
         owner = source.model_class._base_manager.filter(pk=getattr(instance, f"{field}_id")).first()
         if owner is not None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from kehu.accounts.models import Department, User
 from kehu.core.audit import log_action
 from kehu.core.errors import Conflict, InvalidInput
+from kehu.core.inserts import insert_row
 from kehu.customers.models import Contact, Customer
 from kehu.search import indexing
 from kehu.service import sla
@@ -140,7 +141,7 @@ def ticket_create(*, by: User | None, data: dict[str, Any], idempotency_key: str
             number = number or next_ticket_number()
             ticket = _insert_ticket(by=by, cleaned=cleaned, links=links, grade=grade, number=number, via=via)
             if key and by is not None:
-                IdempotencyKey.objects.create(user=by, key=key, ticket=ticket)
+                insert_row(IdempotencyKey(user=by, key=key, ticket=ticket))
     except IntegrityError:
         # The same key raced in from a retry: the other request created the ticket.
         earlier = _keyed(by, key) if key else None
@@ -174,15 +175,16 @@ def _insert_ticket(*, by: User | None, cleaned: dict[str, Any], links: dict[str,
     if by is not None and ticket.channel in ANSWERED_ON_CONTACT:
         ticket.status, ticket.first_responded_at = TicketStatus.ACCEPTED, now
     _apply_sla(ticket)
-    with indexing.held():  # indexed once, below, with its first reply
-        ticket.save()
-        replies = ticket.replies.all()  # not read: filled here, as a prefetch would
-        log_action("ticket.created", actor=by, obj=ticket, customer_id=ticket.customer_id,
-                   changes={"number": [None, number], "kind": [None, ticket.kind], "channel": [None, ticket.channel]})
-        replies._result_cache = [Reply.objects.create(
-            ticket=ticket, author=by if via == ReplyVia.CONSOLE else None, body=ticket.description,
-            author_name="" if ticket.anonymous else ticket.caller_name, via=via, created_at=now,
-        )] if ticket.description else []
+    # Rows written by insert_row (statements built once): this runs under SQLite's one write
+    # lock, and the ticket is indexed once, below, with its first reply.
+    insert_row(ticket)
+    replies = ticket.replies.all()  # not read: filled here, as a prefetch would
+    log_action("ticket.created", actor=by, obj=ticket, customer_id=ticket.customer_id,
+               changes={"number": [None, number], "kind": [None, ticket.kind], "channel": [None, ticket.channel]})
+    replies._result_cache = [insert_row(Reply(
+        ticket=ticket, author=by if via == ReplyVia.CONSOLE else None, body=ticket.description,
+        author_name="" if ticket.anonymous else ticket.caller_name, via=via, created_at=now,
+    ))] if ticket.description else []
     replies._prefetch_done = True
     ticket._prefetched_objects_cache = {"replies": replies}
     indexing.index_object(indexing.SOURCES["ticket"], ticket, new=True)
