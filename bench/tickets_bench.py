@@ -45,6 +45,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--tickets", type=int, default=1_000_000, help="Open tickets for the page and sweep timings.")
     p.add_argument("--posts", type=int, default=3000, help="POST /api/tickets requests in the intake test.")
     p.add_argument("--clients", type=int, default=8)
+    p.add_argument("--reconnect-every", type=int, default=50,
+                   help="Each client reopens its connection after this many requests (0: never). gunicorn "
+                        "keeps a connection on one worker for its life, so 8 connections held for the whole "
+                        "run split 5/2/1 or 3/3/2 over 3 workers by chance, and the split set the result.")
     p.add_argument("--requests", type=int, default=200, help="Timed requests per page.")
     p.add_argument("--db", choices=["sqlite", "postgres"], default=None)
     p.add_argument("--data-dir", default=None)
@@ -56,7 +60,7 @@ def parse_args() -> argparse.Namespace:
 
 # --- 1. intake ------------------------------------------------------------------------------
 
-def intake(port: int, token: str, posts: int, clients: int) -> dict[str, object]:
+def intake(port: int, token: str, posts: int, clients: int, reconnect_every: int = 0) -> dict[str, object]:
     per_client = posts // clients
     run = uuid.uuid4().hex[:6]  # tells this run's tickets from earlier ones in a reused database
     statuses: dict[int, int] = {}
@@ -70,6 +74,8 @@ def intake(port: int, token: str, posts: int, clients: int) -> dict[str, object]
         rng = random.Random(n)
         barrier.wait()
         for i in range(per_client):
+            if reconnect_every and i and i % reconnect_every == 0:
+                http_.conn.close()  # the next request connects again, to whichever worker accepts
             retry = sent and rng.random() < 0.1
             key = rng.choice(sent) if retry else uuid.uuid4().hex
             sent.append(key)
@@ -204,7 +210,7 @@ def main() -> None:
         server = common.start_server(port, args.workers, log)
         try:
             token = common.api_token("agent")
-            results["intake"] = intake(port, token, args.posts, args.clients)
+            results["intake"] = intake(port, token, args.posts, args.clients, args.reconnect_every)
         finally:
             common.stop_server(server)
         print("intake:", results["intake"], flush=True)

@@ -38,17 +38,39 @@ class CustomerQuerySet(models.QuerySet):
     def in_pool(self) -> CustomerQuerySet:
         return self.filter(owner__isnull=True)
 
-    def phone_matches(self, phone_norm: str, limit: int = 50) -> list[int]:
-        """Ids of customers with this normalised phone, their own or a contact's (newest first).
+    def phone_matches(self, phone_norm: str, limit: int = 50, *, alive: bool = False) -> list[int]:
+        """Ids of customers with this normalised phone, their own or a contact's (newest first);
+        `alive`: not in the recycle bin.
 
         Returned as a list on purpose: fed to pk__in as values, the planner always probes
-        the phone indexes; as a subquery it sometimes scanned by scope instead.
+        the phone indexes; as a subquery it sometimes scanned by scope instead. On an
+        unfiltered queryset it is one hand-written statement: every screen pop and phone
+        ticket runs it, and building the ORM's UNION took longer than running it.
         """
+        if self.query.has_filters():
+            return self._phone_matches_orm(phone_norm, limit, alive=alive)
         from kehu.customers.models import Contact
 
-        own = self.filter(phone_norm=phone_norm).order_by().values_list("pk", flat=True)
-        contacts = Contact.objects.filter(Q(mobile_norm=phone_norm) | Q(phone_norm=phone_norm))
-        ids = own.union(contacts.order_by().values_list("customer_id", flat=True))  # one round trip
+        customers, contacts = self.model._meta.db_table, Contact._meta.db_table
+        live = " AND c.deleted_at IS NULL" if alive else ""
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT c.id FROM {customers} c WHERE c.phone_norm = %s{live} UNION "
+                f"SELECT c.id FROM {contacts} k JOIN {customers} c ON c.id = k.customer_id "
+                f"WHERE (k.mobile_norm = %s OR k.phone_norm = %s){live}",
+                [phone_norm, phone_norm, phone_norm],
+            )
+            ids = {row[0] for row in cursor.fetchall()}
+        return sorted(ids, reverse=True)[:limit]
+
+    def _phone_matches_orm(self, phone_norm: str, limit: int, *, alive: bool) -> list[int]:
+        from kehu.customers.models import Contact
+
+        scope = self.alive() if alive else self
+        own = scope.filter(phone_norm=phone_norm).order_by().values_list("pk", flat=True)
+        contacts = Contact.objects.filter(Q(mobile_norm=phone_norm) | Q(phone_norm=phone_norm),
+                                          customer__in=scope.order_by().values("pk"))
+        ids = own.union(contacts.order_by().values_list("customer_id", flat=True))
         return sorted(set(ids), reverse=True)[:limit]
 
     def visible_to(self, user: User) -> CustomerQuerySet:

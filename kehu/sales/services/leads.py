@@ -84,7 +84,7 @@ def lead_duplicates(*, name_norm: str, phone_norm: str, exclude_id: int | None =
     match = Q(pk__in=[])
     if phone_norm:
         match |= Q(phone_norm=phone_norm)
-        ids = Customer.objects.alive().phone_matches(phone_norm, limit=5)
+        ids = Customer.objects.phone_matches(phone_norm, limit=5, alive=True)
         hits += [Duplicate("customer", c.pk, c.name, "phone", c.get_absolute_url())
                  for c in Customer.objects.filter(pk__in=ids).only("id", "name")]
     if name_norm:

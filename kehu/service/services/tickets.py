@@ -71,7 +71,7 @@ def _resolve_links(cleaned: dict[str, Any], by: User | None) -> dict[str, Any]:
             errors["customer_id"] = _("No such customer.")
     elif cleaned.get("phone_norm"):
         # Screen pop: the caller's number finds the customer (or one of its contacts).
-        ids = Customer.objects.alive().phone_matches(cleaned["phone_norm"], limit=1)
+        ids = Customer.objects.phone_matches(cleaned["phone_norm"], limit=1, alive=True)
         found["customer"] = customers.filter(pk__in=ids).first() if ids else None
     if "contact_id" in cleaned:
         contact = Contact.objects.filter(pk=cleaned["contact_id"]).first()
@@ -152,11 +152,14 @@ def ticket_create(*, by: User | None, data: dict[str, Any], idempotency_key: str
 
 
 def _keyed(by: User, key: str) -> Ticket | None:
-    """The ticket an earlier request with this key created. Two small reads: the key's
-    row, then the ticket (a select_related join of every ticket column cost 2 ms to build
-    on each request, though a replay is the rare case)."""
-    ids = IdempotencyKey.objects.filter(user=by, key=key).values_list("ticket_id", flat=True)[:1]
-    return Ticket.objects.filter(pk__in=list(ids)).first() if ids else None
+    """The ticket an earlier request with this key created. Every API ticket asks this
+    first, and nearly always for nothing: one hand-written index probe (the ORM built a join
+    of every ticket column for it: 2 ms a request)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT "ticket_id" FROM "{IdempotencyKey._meta.db_table}" WHERE "user_id" = %s AND "key" = %s',
+                       [by.pk, key])
+        row = cursor.fetchone()
+    return Ticket.objects.filter(pk=row[0]).first() if row else None
 
 
 def _insert_ticket(*, by: User | None, cleaned: dict[str, Any], links: dict[str, Any],
