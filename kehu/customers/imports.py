@@ -44,7 +44,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from python_calamine import CalamineError, CalamineWorkbook
 
 from kehu.accounts.models import User
-from kehu.core.dbstats import refresh_planner_stats
 from kehu.core.errors import InvalidInput
 from kehu.core.models import AuditEntry
 from kehu.customers.models import Contact, Customer, ImportJob, Tag
@@ -92,7 +91,7 @@ LOOKUP_CHUNK = 20_000  # values per duplicate lookup, passed as one parameter
 BATCH = 2000
 PIPELINE_ROWS = 5000  # rows validated per chunk; the chunk before is written meanwhile
 PARALLEL_MIN_ROWS = 20_000  # from this many rows, validate in a second process
-STATS_REFRESH_ROWS = 20_000
+STATS_REFRESH_ROWS = 20_000  # an import this big has the sweep refresh planner statistics
 MAX_STORED_PROBLEMS = 5000
 HEADER_SEARCH_ROWS = 10
 _READY_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.ForeignKey)
@@ -916,8 +915,6 @@ def import_customers(
         finally:
             chunks.close()
     del table
-    if not dry_run and created >= STATS_REFRESH_ROWS and not connection.in_atomic_block:
-        refresh_planner_stats()  # a big load changes the shape the planner relies on
     report.problems.sort(key=lambda p: p["row"])
     return ImportJob.objects.create(
         by=by if by.pk else None, file_name=file_name[:255], dry_run=dry_run, total_rows=total,
@@ -987,3 +984,11 @@ def export_customers(*, queryset: QuerySet, path: Path, fmt: str) -> int:
         count += 1
     workbook.save(path)
     return count
+
+
+def big_imports_since(moment: dt.datetime) -> bool:
+    """Has an import created enough customers since `moment` to change the shape the query
+    planner relies on? The sweep then refreshes its statistics within a minute. The import
+    does not wait for that itself: a full ANALYZE takes seconds at a million customers."""
+    return ImportJob.objects.filter(created_at__gt=moment, dry_run=False,
+                                    created_count__gte=STATS_REFRESH_ROWS).exists()

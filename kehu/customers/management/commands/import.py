@@ -6,8 +6,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from kehu.accounts.models import User
+from kehu.core.dbstats import refresh_planner_stats
 from kehu.core.errors import ServiceError
-from kehu.customers.imports import import_customers
+from kehu.customers.imports import STATS_REFRESH_ROWS, import_customers
 
 SHOWN_PROBLEMS = 20
 
@@ -45,6 +46,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  … and {len(job.problems) - SHOWN_PROBLEMS} more")
         if job.error_file:
             self.stdout.write(f"error report: {job.error_file}")
+        if not dry_run and job.created_count >= STATS_REFRESH_ROWS:
+            # After the report: the rows are in already. `kehu serve`'s sweep would do it
+            # within a minute, but a command-line import may run with no server about.
+            refresh_planner_stats()
+            self.stdout.write("planner statistics refreshed")
 
 
 def _importer(username: str) -> User:
