@@ -427,8 +427,8 @@ _LOOKUPS = (
 def _lookup_sql(cursor: Any, model: type[models.Model], column: str, name_lookup: bool) -> str:
     """SELECT value, customer id, name, deleted_at[, kind] of the rows holding the values.
 
-    The values come as one parameter (a JSON array on SQLite, a text[] on PostgreSQL). On
-    SQLite they drive the join, one probe of the column's index each, named with
+    The values come as one parameter (a JSON array on SQLite, a text[] on PostgreSQL). They
+    drive the join, one probe of the column's index each; on SQLite the index is named with
     INDEXED BY: statistics of a column that is mostly empty (contacts' phone_norm, the
     credit code) make the planner scan the table instead, once per value. Without such
     an index, `IN (SELECT …)`, whose worst plan is one scan. deleted_at is checked in
@@ -442,9 +442,13 @@ def _lookup_sql(cursor: Any, model: type[models.Model], column: str, name_lookup
     alias = "k" if model is Contact else "c"
     join_customer = f" JOIN {customers} AS c ON c.id = k.customer_id" if model is Contact else ""
     if connection.vendor == "postgresql":
+        # One index probe per value, as on SQLite: a plain join let the planner, misled by the
+        # many empty credit codes and landline numbers, sort every customer for a merge join
+        # (1.2 s a chunk at a million). OFFSET 0 keeps the subquery from being merged back.
         return (
-            f"SELECT j.value, c.id, c.name, c.deleted_at{extra} FROM unnest(%s::text[]) AS j(value) "
-            f"JOIN {table} AS {alias} ON {alias}.{quote(column)} = j.value{join_customer}"
+            f"SELECT j.value, m.* FROM unnest(%s::text[]) AS j(value) CROSS JOIN LATERAL "
+            f"(SELECT c.id, c.name, c.deleted_at{extra} FROM {table} AS {alias}{join_customer} "
+            f"WHERE {alias}.{quote(column)} = j.value OFFSET 0) AS m"
         )
     index = _sqlite_index(cursor, model._meta.db_table, model._meta.get_field(column).column)
     if index is None:
