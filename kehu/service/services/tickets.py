@@ -43,10 +43,11 @@ ANSWERED_ON_CONTACT = (TicketChannel.PHONE, TicketChannel.WALK_IN)
 def next_ticket_number(now: Any = None) -> str:
     """T + local date + the day's sequence, e.g. T2026112200042.
 
-    One counter row per day, bumped by a single upsert in its own short transaction: the
-    row stays locked until that commit, so two requests never get the same number, and
-    the lock is not held while the ticket is written. A failed request leaves a gap, as
-    paper ledgers do.
+    One counter row per day, bumped by a single upsert: the row stays locked until the
+    commit, so two requests never get the same number. Called outside the ticket's
+    transaction (PostgreSQL: the lock is then not held while the ticket is written) or
+    inside it (SQLite, which writes one transaction at a time anyway). A failed request
+    leaves a gap, as paper ledgers do.
     """
     day = timezone.localdate(now or timezone.now())
     table = connection.ops.quote_name(TicketCounter._meta.db_table)
