@@ -111,7 +111,8 @@ if os.environ.get("DATABASE_URL"):
     # No JIT: Debian's PostgreSQL compiles any query the planner costs above 100,000, and an
     # import's duplicate lookup (thousands of values at once) spent 0.4–1.2 s compiling for
     # 15 ms of work. Kehu's queries are short; JIT only pays off on long analytic scans.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()  # after any from the URL
 else:
     DATABASES = {
         "default": {

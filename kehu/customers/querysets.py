@@ -40,15 +40,16 @@ class CustomerQuerySet(models.QuerySet):
 
     def phone_matches(self, phone_norm: str, limit: int = 50, *, alive: bool = False) -> list[int]:
         """Ids of customers with this normalised phone, their own or a contact's (newest first);
-        `alive`: not in the recycle bin.
+        `alive`: not in the recycle bin. Call it on `Customer.objects` and scope the ids
+        after: it reads the whole archive, whatever this queryset filters.
 
         Returned as a list on purpose: fed to pk__in as values, the planner always probes
-        the phone indexes; as a subquery it sometimes scanned by scope instead. On an
-        unfiltered queryset it is one hand-written statement: every screen pop and phone
-        ticket runs it, and building the ORM's UNION took longer than running it.
+        the phone indexes; as a subquery it sometimes scanned by scope instead. One
+        hand-written statement: every screen pop and phone ticket runs it, and building the
+        ORM's UNION took longer than running it.
         """
         if self.query.has_filters():
-            return self._phone_matches_orm(phone_norm, limit, alive=alive)
+            raise TypeError("phone_matches reads every customer: call it on Customer.objects")
         from kehu.customers.models import Contact
 
         customers, contacts = self.model._meta.db_table, Contact._meta.db_table
@@ -62,16 +63,6 @@ class CustomerQuerySet(models.QuerySet):
             )
             ids = {row[0] for row in cursor.fetchall()}
         return sorted(ids, reverse=True)[:limit]
-
-    def _phone_matches_orm(self, phone_norm: str, limit: int, *, alive: bool) -> list[int]:
-        from kehu.customers.models import Contact
-
-        scope = self.alive() if alive else self
-        own = scope.filter(phone_norm=phone_norm).order_by().values_list("pk", flat=True)
-        contacts = Contact.objects.filter(Q(mobile_norm=phone_norm) | Q(phone_norm=phone_norm),
-                                          customer__in=scope.order_by().values("pk"))
-        ids = own.union(contacts.order_by().values_list("customer_id", flat=True))
-        return sorted(set(ids), reverse=True)[:limit]
 
     def visible_to(self, user: User) -> CustomerQuerySet:
         """Live customers within the user's data scope; the pool is visible to everyone."""

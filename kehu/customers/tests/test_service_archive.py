@@ -218,3 +218,17 @@ def test_trash_purge_also_removes_old_merged_records_but_keeps_the_survivor(sett
     assert trash_purge(now=timezone.now() + dt.timedelta(days=2)) == 1
     assert list(Customer.objects.all()) == [keep]
     assert "customer.merged" in actions(keep)
+
+
+def test_phone_matches_finds_own_and_contact_phones_and_can_leave_out_the_bin(bob, root) -> None:
+    own = customer_create(by=bob, data={"name": "老客户有限公司", "phone": "138 1234 5678"})
+    other = customer_create(by=bob, data={"name": "新客户有限公司", "phone": "021-66668888"})
+    contact_create(by=bob, customer=other, data={"name": "王经理", "mobile": "+86 139-0000-1111"})
+    assert Customer.objects.phone_matches("13812345678") == [own.pk]
+    assert Customer.objects.phone_matches("13900001111") == [other.pk]  # through its contact
+    assert Customer.objects.phone_matches("13700000000") == []
+    customer_delete(customer=own, by=root)
+    assert Customer.objects.phone_matches("13812345678") == [own.pk]
+    assert Customer.objects.phone_matches("13812345678", alive=True) == []
+    with pytest.raises(TypeError):
+        Customer.objects.alive().phone_matches("13812345678")  # it would ignore the filter
