@@ -530,7 +530,7 @@ def _make_customer(m: _Maker, owner: User | None, admin_id: int) -> _Plan:
         segment = SEGMENTS[2][0]
     customer = {
         "kind": CustomerKind.COMPANY.value if is_company else CustomerKind.INDIVIDUAL.value,
-        "name": name, "name_norm": name_norm, "search_text": index_terms(name_norm, phone_norm), "credit_code": code, "phone": phone, "phone_norm": phone_norm,
+        "name": name, "name_norm": name_norm, "search_text": index_terms(name_norm), "credit_code": code, "phone": phone, "phone_norm": phone_norm,
         "email": email, "industry": industry, "province": province, "city": city, "district": district,
         "address": address, "source": source, "owner_id": owner.pk if owner else None,
         "team_id": owner.department_id if owner else None, "claimed_at": claimed, "last_followup_at": last,

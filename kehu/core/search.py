@@ -26,19 +26,13 @@ def _runs(folded: str) -> list[str]:
     return _RUNS.findall(folded)
 
 
-DIGITS_ANYWHERE = 4  # a digit query this long is looked for anywhere in names and phones
-_DIGIT_RUN = re.compile(rf"[0-9]{{{DIGITS_ANYWHERE},}}")
-
-
-def index_terms(folded_name: str, phone_norm: str = "") -> str:
-    """Space-separated terms to index for an already folded name (normalize_name) and the
-    customer's normalised phone."""
-    tails = _digit_tails(folded_name, phone_norm)
+def index_terms(folded_name: str) -> str:
+    """Space-separated terms to index for an already folded name (normalize_name)."""
     if not _ASCII_RUN.search(folded_name):
         # The common case, a name all in Chinese: one run, no regex (imports index 100k names).
         # map(add, n, n[1:]) pairs each character with the next: the bigrams, in order.
         n = folded_name
-        return " ".join([*map(add, n, n[1:]), *dict.fromkeys(n), *tails])
+        return " ".join([*map(add, n, n[1:]), *dict.fromkeys(n)])
     bigrams: list[str] = []
     singles: list[str] = []
     for run in _runs(folded_name):
@@ -47,17 +41,7 @@ def index_terms(folded_name: str, phone_norm: str = "") -> str:
             continue
         bigrams.extend(map(add, run, run[1:]))
         singles.extend(run)
-    return " ".join([*bigrams, *dict.fromkeys(singles), *tails])
-
-
-def _digit_tails(folded_name: str, phone_norm: str) -> list[str]:
-    """Every ending, DIGITS_ANYWHERE digits or longer, of the phone's digit runs and of the
-    name's. A query is a prefix of one of them exactly when the run contains it, so the
-    index's prefix search finds 尾号 5678 in 13812345678 (it used to scan every customer).
-    A name's whole run is already a term."""
-    tails = [run[i:] for run in _DIGIT_RUN.findall(phone_norm) for i in range(len(run) - DIGITS_ANYWHERE + 1)]
-    tails += [run[i:] for run in _DIGIT_RUN.findall(folded_name) for i in range(1, len(run) - DIGITS_ANYWHERE + 1)]
-    return list(dict.fromkeys(tails))
+    return " ".join([*bigrams, *dict.fromkeys(singles)])
 
 
 def query_terms(text: str) -> tuple[list[str], list[str]]:

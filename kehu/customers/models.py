@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +13,6 @@ from django.utils.translation import pgettext_lazy
 
 from kehu.accounts.models import Department, User
 from kehu.core.phones import mask_email, mask_phone
-from kehu.core.search import index_terms
 from kehu.customers.choices import (
     BehaviourType,
     Channel,
@@ -63,8 +61,7 @@ class Customer(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=CustomerKind.choices, default=CustomerKind.COMPANY)
     name = models.CharField(_("name"), max_length=200)
     name_norm = models.CharField(max_length=200, db_index=True, editable=False)
-    # Bigram terms of name_norm and digit endings of name and phone for the full-text index
-    # (kehu.core.search, kept by save()); indexed by an
+    # Bigram terms of name_norm for the full-text index (kehu.core.search); indexed by an
     # FTS5 table on SQLite and a GIN index on PostgreSQL (kehu.customers.search_index).
     search_text = models.TextField(blank=True, default="", editable=False)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True, db_index=True)
@@ -143,15 +140,6 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # The index terms follow the name and the phone, however they were changed (edit,
-        # merge, filling blanks). Bulk imports write them with the row (validation).
-        self.search_text = index_terms(self.name_norm, self.phone_norm)
-        fields = kwargs.get("update_fields")
-        if fields is not None and {"name_norm", "phone_norm"} & set(fields):
-            kwargs["update_fields"] = [*fields, "search_text"]
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("customers:detail", args=[self.pk])

@@ -105,22 +105,22 @@ class CustomerQuerySet(models.QuerySet):
         code = normalize_credit_code(q)
         if len(code) == 18 and code.isalnum():
             return self.filter(credit_code=code)
-        if q.isdigit() and len(q) >= search.DIGITS_ANYWHERE:
-            # Part of a phone number (尾号) or of digits in a name: the index holds every
-            # ending of both, so the prefix search of the query finds it anywhere.
-            return self._indexed(q, Q(phone_norm__contains=q) | Q(name_norm__contains=q))
-        folded = normalize_name(q)
-        return self._indexed(q, Q(name_norm__contains=folded)) if folded else self
+        if q.isdigit() and len(q) >= 4:
+            return self.filter(Q(phone_norm__contains=q) | Q(name_norm__contains=q))
+        return self._name_search(q)
 
-    def _indexed(self, q: str, confirm: Q) -> CustomerQuerySet:
-        """Customers matching `confirm`, found through the name index.
+    def _name_search(self, q: str) -> CustomerQuerySet:
+        """Customers whose folded name contains the folded query.
 
-        A rare fragment is found through the index (a few hundred ids at most); a common
-        one (公司) through a plain scan in id order, which stops after a page because nearly
-        every row matches, and is not counted to the end.
+        A rare fragment is found through the name index (a few hundred ids at most);
+        a common one (公司) through a plain scan in id order, which stops after a page
+        because nearly every row matches, and is not counted to the end.
         """
+        folded = normalize_name(q)
+        if not folded:
+            return self
         fts5, tsq = search.fts5_query(q), search.tsquery(q)
-        qs = self.filter(confirm)
+        qs = self.filter(name_norm__contains=folded)
         if not fts5:
             return qs
         if connections[self.db].vendor == "postgresql":

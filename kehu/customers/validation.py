@@ -117,6 +117,7 @@ def clean_customer(data: dict[str, Any], *, partial: bool = False) -> tuple[dict
             errors["name"] = _("The name is longer than %(n)d characters.") % {"n": TEXT_LIMITS["name"]}
         else:
             cleaned["name"], cleaned["name_norm"] = name, normalize_name(name)
+            cleaned["search_text"] = index_terms(cleaned["name_norm"])
 
     for field, choices in CHOICE_FIELDS.items():
         if field not in present:
@@ -167,8 +168,6 @@ def clean_customer(data: dict[str, Any], *, partial: bool = False) -> tuple[dict
             errors[field] = _("Longer than %(n)d characters.") % {"n": limit}
         else:
             cleaned[field] = text
-    if "name_norm" in cleaned and "phone_norm" in cleaned:  # what an import writes as it is
-        cleaned["search_text"] = index_terms(cleaned["name_norm"], cleaned["phone_norm"])
     return cleaned, errors
 
 
@@ -267,7 +266,7 @@ def fast_clean_customer(data: dict[str, str]) -> dict[str, Any] | None:
     if not name or len(name) > _NAME_LIMIT:
         return None
     name_norm = normalize_name(name)
-    cleaned: dict[str, Any] = {"name": name, "name_norm": name_norm}
+    cleaned: dict[str, Any] = {"name": name, "name_norm": name_norm, "search_text": index_terms(name_norm)}
     for field, memo in _CHOICE_MEMO_ITEMS:
         raw = get(field, "")
         code = memo.get(raw)
@@ -280,7 +279,6 @@ def fast_clean_customer(data: dict[str, str]) -> dict[str, Any] | None:
     if phone is None:
         return None
     cleaned["phone"], cleaned["phone_norm"] = phone
-    cleaned["search_text"] = index_terms(name_norm, phone[1])
     raw = get("credit_code", "")
     code = normalize_credit_code(raw) if raw else ""
     if code and credit_code_problem(code):

@@ -97,37 +97,3 @@ def test_the_api_search_finds_by_fragment(api_as, bob, companies):
     body = api_as(bob).get("/api/customers", q="恒达").json()
     assert [c["name"] for c in body["items"]] == ["杭州恒达机电设备有限公司"]
     assert body["count"] == 1 and body["count_is_exact"] is True
-
-
-def test_phones_and_digit_runs_add_their_endings_from_four_digits():
-    assert index_terms("恒达", "13812345678").split()[3:] == [
-        "13812345678", "3812345678", "812345678", "12345678", "2345678", "345678", "45678", "5678"]
-    assert index_terms("店12345", "").split()[-1] == "2345"  # the whole run is a term already
-
-
-def test_the_last_digits_of_a_phone_or_digits_inside_a_name_find_the_customer(root):
-    tail = customer_create(by=root, data={"name": "王先生", "kind": "individual", "phone": "138 1234 5678"})
-    shop = customer_create(by=root, data={"name": "第20231号便利店"})
-    customer_create(by=root, data={"name": "李女士", "kind": "individual", "phone": "13900001111"})
-    assert names(Customer.objects.search("5678")) == [tail.name]  # 尾号
-    assert names(Customer.objects.search("12345")) == [tail.name]  # from the middle
-    assert names(Customer.objects.search("0231")) == [shop.name]
-    assert names(Customer.objects.search("8765")) == []
-
-
-def test_a_changed_phone_is_found_by_its_new_ending_and_not_the_old(root):
-    made = customer_create(by=root, data={"name": "王先生", "kind": "individual", "phone": "13812345678"})
-    customer_update(customer=made, by=root, data={"phone": "13900002468", "version": made.version})
-    assert names(Customer.objects.search("2468")) == ["王先生"]
-    assert names(Customer.objects.search("5678")) == []
-
-
-def test_imported_customers_are_found_by_the_end_of_their_phone(root, tmp_path, settings):
-    from kehu.customers.imports import import_customers
-    from kehu.customers.tests.test_imports import write_xlsx
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    path = write_xlsx(tmp_path / "c.xlsx", [["甲公司", "", "13512349876"], ["乙公司", "", "021-55556666"]])
-    assert import_customers(path=path, by=root).created_count == 2
-    assert names(Customer.objects.search("9876")) == ["甲公司"]
-    assert names(Customer.objects.search("5556666")) == ["乙公司"]
