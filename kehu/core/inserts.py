@@ -3,7 +3,8 @@
 `Model.save()` compiles its INSERT anew on each call: 0.2–0.5 ms of Python a row. Inside a
 SQLite write transaction that time holds the database's only write lock, and a new ticket
 writes five rows: compiling them was half the time the lock was held (1.7 → 0.9 ms a
-ticket, measured with bench/tickets_bench.py's intake). Here the statement is cached per
+ticket's transaction, timed in process by a throwaway script; the throughput it bought is
+bench/tickets_bench.py's intake, docs/benchmarks.md). Here the statement is cached per
 model and database, and each field prepares its value exactly as `save()` would
 (`pre_save`, then `get_db_prep_save`).
 
