@@ -74,19 +74,11 @@ def ben(org: dict) -> User:
 
 @pytest.fixture
 def english_api(api_as: Any, english: None) -> Any:
-    def make(user: User) -> Any:
-        client = api_as(user)
-        client.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return make
+    """api_as, answering in English (`english` makes it the default language)."""
+    return api_as
 
 
 @pytest.fixture
 def english_web(web_as: Any, english: None) -> Any:
-    def make(user: User) -> Any:
-        client = web_as(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return make
+    """web_as, answering in English (`english` makes it the default language)."""
+    return web_as

@@ -55,23 +55,3 @@ def make_opportunity(owner: User, pipeline: Pipeline, amount: str = "1000", **da
 @pytest.fixture(autouse=True)
 def _english(english) -> None:
     """These tests read messages in English (the shared `english` fixture)."""
-
-
-@pytest.fixture
-def api_as(api_as: Any) -> Any:
-    def make(user: User) -> Any:
-        client = api_as(user)
-        client.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return make
-
-
-@pytest.fixture
-def web_as(web_as: Any) -> Any:
-    def make(user: User) -> Any:
-        client = web_as(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return make
