@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -452,9 +453,10 @@ class Escalation(models.Model):
     # No database constraints on these keys: a catch-up sweep writes a million escalations in
     # one go, and checking their keys at COMMIT took a fifth of it on PostgreSQL. Deletes
     # still cascade (and users' escalations are kept, unassigned) through Django; the rows
-    # are only ever written by the sweep from ids it has just read. The inbox index and the
-    # work-order constraint lead with to_user and work_order, so those need no index of their own.
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="escalations", db_constraint=False)
+    # are only ever written by the sweep from ids it has just read. The unique constraints and
+    # the inbox index lead with ticket, work_order and to_user, so those need no index of their own.
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="escalations", db_constraint=False,
+                               db_index=False)
     work_order = models.ForeignKey(WorkOrder, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
                                    db_constraint=False, db_index=False)
     target = models.CharField(_("target"), max_length=16, choices=SlaTarget.choices)
@@ -470,8 +472,10 @@ class Escalation(models.Model):
         verbose_name_plural = _("escalations")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["ticket", "target", "level"], condition=Q(work_order__isnull=True),
-                                    name="escalation_once"),
+            # Once per ticket, target and level, and per work order: its leading ticket column
+            # also serves "the escalations of this ticket", so the ticket key has no index of
+            # its own (one index less for each of the million rows a catch-up sweep writes).
+            models.UniqueConstraint("ticket", "target", "level", Coalesce("work_order", 0), name="escalation_once"),
             models.UniqueConstraint(fields=["work_order", "level"], condition=Q(work_order__isnull=False),
                                     name="escalation_work_order_once"),
         ]
