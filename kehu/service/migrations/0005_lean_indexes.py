@@ -17,6 +17,24 @@ def drop_pattern_indexes(apps, schema_editor):
         schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
 
+TICKET_KEYS = ("grade_id", "master_id")
+
+
+def _key_index(schema_editor, column):
+    return schema_editor._create_index_name("service_ticket", [column], suffix="")
+
+
+def drop_key_indexes(apps, schema_editor):
+    """The ticket's grade and master-incident key indexes, made by Django for each foreign key."""
+    for column in TICKET_KEYS:
+        schema_editor.execute(f'DROP INDEX IF EXISTS "{_key_index(schema_editor, column)}"')
+
+
+def create_key_indexes(apps, schema_editor):
+    for column in TICKET_KEYS:
+        schema_editor.execute(f'CREATE INDEX "{_key_index(schema_editor, column)}" ON "service_ticket" ("{column}")')
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -46,15 +64,21 @@ class Migration(migrations.Migration):
             name='work_order',
             field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='service.workorder'),
         ),
-        migrations.AlterField(
-            model_name='ticket',
-            name='grade',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, to='service.complaintgrade', verbose_name='complaint grade'),
-        ),
-        migrations.AlterField(
-            model_name='ticket',
-            name='master',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attached', to='service.ticket', verbose_name='master incident'),
+        # Only the index goes: on SQLite, AlterField would copy the whole ticket table twice.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='ticket',
+                    name='grade',
+                    field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, to='service.complaintgrade', verbose_name='complaint grade'),
+                ),
+                migrations.AlterField(
+                    model_name='ticket',
+                    name='master',
+                    field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attached', to='service.ticket', verbose_name='master incident'),
+                ),
+            ],
+            database_operations=[migrations.RunPython(drop_key_indexes, create_key_indexes)],
         ),
         migrations.AddIndex(
             model_name='ticket',
