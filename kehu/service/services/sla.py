@@ -28,6 +28,7 @@ DEFAULT_ESCALATE_AGAIN_MINUTES = 240
 # has one writer at a time, so it sweeps in one go, but with a bigger page cache: with the
 # usual 64 MB it spilled dirty pages and read them back (27 s -> 18 s with 512 MB).
 PARALLEL_FROM = 20_000
+SWEEP_CONNECTIONS = 2
 SPANS_PER_WORKER = 2
 BACKLOG_CACHE_KIB = 512 * 1024
 
@@ -86,16 +87,15 @@ def _chunks(qs: Any) -> Any:
         yield rows
 
 
-def sla_sweep(*, now: dt.datetime | None = None, workers: int = 2,
-              parallel_from: int = PARALLEL_FROM) -> SweepResult:
-    """A backlog of at least `parallel_from` breaches is swept, on PostgreSQL, by `workers`
-    connections at once (outside a transaction only: they could not see its rows); on
+def sla_sweep(*, now: dt.datetime | None = None, parallel_from: int = PARALLEL_FROM) -> SweepResult:
+    """A backlog of at least `parallel_from` breaches is swept, on PostgreSQL, by
+    SWEEP_CONNECTIONS connections at once (outside a transaction only: they could not see its rows); on
     SQLite with a bigger page cache."""
     now = now or timezone.now()
     result = SweepResult()
     escalator = Escalator()
     result.first_response_breached, result.resolution_breached, result.escalated_to_manager = \
-        _sweep_tickets(escalator, now, workers=workers, parallel_from=parallel_from)
+        _sweep_tickets(escalator, now, parallel_from=parallel_from)
     # After the breaches, which set `warned` too: a backlog is then written once, not twice.
     warn = Ticket.objects.open().filter(warned=False, resolved_at__isnull=True, resolution_warn_at__lte=now)
     with transaction.atomic():
@@ -364,7 +364,7 @@ def _page_cache(kib: int) -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {usual}")
 
 
-def _sweep_tickets(escalator: Escalator, now: dt.datetime, *, workers: int = 2,
+def _sweep_tickets(escalator: Escalator, now: dt.datetime, *,
                    parallel_from: int = PARALLEL_FROM) -> tuple[int, int, int]:
     """(first responses breached, resolutions breached, escalated to a manager)."""
     sweep = TicketSweep.build(escalator, now)
@@ -373,10 +373,10 @@ def _sweep_tickets(escalator: Escalator, now: dt.datetime, *, workers: int = 2,
     if connection.vendor != "postgresql":
         with _page_cache(BACKLOG_CACHE_KIB):
             return sweep.run(None)
-    if workers < 2 or connection.in_atomic_block:
+    if connection.in_atomic_block:
         return sweep.run(None)
-    with ThreadPoolExecutor(workers) as pool:
-        counts = list(pool.map(partial(_on_own_connection, sweep), _id_spans(workers)))
+    with ThreadPoolExecutor(SWEEP_CONNECTIONS) as pool:
+        counts = list(pool.map(partial(_on_own_connection, sweep), _id_spans(SWEEP_CONNECTIONS)))
     return tuple(sum(column) for column in zip(*counts, strict=True)) if counts else (0, 0, 0)
 
 
