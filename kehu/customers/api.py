@@ -90,7 +90,8 @@ def _get_editable(request: HttpRequest, customer_id: int) -> Customer:
 
 
 class CustomerFilters(Schema):
-    q: str = ""
+    q: str = Field("", description="A name fragment, a credit code, a whole phone number, the last 4 or more "
+                                   "digits of a phone (尾号), or its first 7 or more; contacts' phones count too.")
     kind: str = ""
     value_tier: str = ""
     time_state: str = ""

@@ -25,6 +25,7 @@ from kehu.customers.choices import (
     ValueTier,
 )
 from kehu.customers.querysets import CustomerQuerySet, FollowUpQuerySet
+from kehu.customers.search_index import PhoneTail
 
 
 class Tag(models.Model):
@@ -132,6 +133,8 @@ class Customer(models.Model):
             models.Index(fields=["team", "-id"], name="customer_team_id"),
             models.Index(fields=["value_tier", "-id"], name="customer_tier_id"),
             models.Index(fields=["province", "city"], name="customer_region"),
+            # A search by the last digits of a phone (尾号) probes this index.
+            models.Index(PhoneTail("phone_norm"), name="customer_phone_tail"),
             # Only the recycle bin is looked up by deletion time; a full index on a column
             # that is NULL for nearly every row misleads SQLite's planner for alive().
             models.Index(fields=["deleted_at"], name="customer_trash",
@@ -196,7 +199,12 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-is_decision_maker", "id"]
-        indexes = [models.Index(Lower("email"), name="contact_email_lower")]
+        indexes = [
+            models.Index(Lower("email"), name="contact_email_lower"),
+            # A search by the last digits of a phone (尾号) finds contacts' numbers too.
+            models.Index(PhoneTail("mobile_norm"), name="contact_mobile_tail"),
+            models.Index(PhoneTail("phone_norm"), name="contact_phone_tail"),
+        ]
 
     def __str__(self) -> str:
         return self.name

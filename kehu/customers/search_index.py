@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connections
+from django.db.models import CharField, Func
 
 TABLE = "customers_customer"
 FTS = "customers_customer_fts"
@@ -58,3 +59,29 @@ def sqlite_hits(using: str, *, fts5: str, cap: int) -> int:
 
 def sqlite_match_subquery(fts5: str) -> tuple[str, list[str]]:
     return f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [fts5]
+
+
+# --- phone endings (尾号) ----------------------------------------------------------------
+
+PHONE_TAIL = 4  # digits in a phone-ending index key
+
+
+def phone_tail_sql(column: str, vendor: str, digits: int = PHONE_TAIL) -> str:
+    """SQL for the last `digits` characters of `column`, with the count written out.
+
+    Written out, not bound: SQLite serves an expression from an index only when the
+    query's expression is the index's, and a bound parameter is not the literal.
+    """
+    if vendor == "postgresql":
+        return f"right({column}, {int(digits)})"
+    return f"substr({column}, -{int(digits)})"
+
+
+class PhoneTail(Func):
+    """The last four digits of a normalised phone: what the phone-ending indexes hold."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+        column, params = compiler.compile(self.source_expressions[0])
+        return phone_tail_sql(column, connection.vendor), list(params)
