@@ -18,6 +18,9 @@ from typing import Any
 
 from kehu.core.identifiers import normalize_name
 
+# From this many digits a query is also read as part of a phone number (its ending, 尾号).
+PHONE_DIGITS = 4
+SHORT_RUN = 3  # Latin or digit runs shorter than this beside Chinese are not looked up
 _RUNS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]+")
 _ASCII_RUN = re.compile(r"[a-z0-9\s]")
 
@@ -45,11 +48,24 @@ def index_terms(folded_name: str) -> str:
 
 
 def query_terms(text: str) -> tuple[list[str], list[str]]:
-    """(whole terms, prefix terms) that every row containing `text` must have."""
+    """(whole terms, prefix terms) that every row containing `text` must have.
+
+    A Latin or digit run of one or two characters beside Chinese (the 1 of 1科技, the 16
+    of 试16) asks for nothing: as a prefix it matched every run of the index starting
+    with 1, hundreds of thousands of numbered names, for seconds, and narrowed little the
+    Chinese terms had not. A
+    query of only digits under PHONE_DIGITS asks for nothing either, for the same reason;
+    callers then confirm by substring alone.
+    """
     exact: list[str] = []
     prefix: list[str] = []
-    for run in _runs(normalize_name(text)):
+    runs = _runs(normalize_name(text))
+    if len(runs) == 1 and runs[0].isdigit() and len(runs[0]) < PHONE_DIGITS:
+        return exact, prefix
+    for run in runs:
         if run[0].isascii():
+            if len(run) < SHORT_RUN and len(runs) > 1:
+                continue
             prefix.append(run)
         elif len(run) == 1:
             exact.append(run)

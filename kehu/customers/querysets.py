@@ -20,6 +20,7 @@ from kehu.core.phones import try_normalize_phone
 from kehu.customers.search_index import (
     PG_VECTOR,
     PHONE_TAIL,
+    name_hits,
     phone_tail_sql,
     sqlite_hits,
     sqlite_match_subquery,
@@ -160,15 +161,22 @@ class CustomerQuerySet(models.QuerySet):
 
     def _digits_search(self, digits: str) -> CustomerQuerySet:
         """Part of a phone number (its ending, or its beginning when long enough), or
-        digits in a name. Both come from indexes: a scan for digits anywhere in a phone
-        took half a second at a million customers."""
-        phones = self.model.objects.phone_fragment_matches(digits)
+        digits in a name. The phones come from their indexes (a scan for digits anywhere
+        in a phone took half a second at a million customers); the names from the name
+        index, unless so many names hold such digits that a scan in id order finds a
+        page sooner."""
+        phones = Q(pk__in=self.model.objects.phone_fragment_matches(digits))
+        in_name = Q(name_norm__contains=digits)
         fts5, tsq = search.fts5_query(digits), search.tsquery(digits)
+        if name_hits(self.db, fts5=fts5, tsquery=tsq, cap=SEARCH_CANDIDATES + 1) > SEARCH_CANDIDATES:
+            qs = self.filter(phones | in_name)
+            qs.query.kehu_uncounted = True  # type: ignore[attr-defined]
+            return qs
         if connections[self.db].vendor == "postgresql":
-            in_name = RawSQL(f"{PG_VECTOR} @@ %s::tsquery", [tsq], output_field=BooleanField())
+            indexed = Q(RawSQL(f"{PG_VECTOR} @@ %s::tsquery", [tsq], output_field=BooleanField()))
         else:
-            in_name = Q(pk__in=RawSQL(*sqlite_match_subquery(fts5)))
-        return self.filter(Q(pk__in=phones) | (Q(in_name) & Q(name_norm__contains=digits)))
+            indexed = Q(pk__in=RawSQL(*sqlite_match_subquery(fts5)))
+        return self.filter(phones | (indexed & in_name))
 
     def _name_search(self, q: str) -> CustomerQuerySet:
         """Customers whose folded name contains the folded query.
@@ -183,6 +191,8 @@ class CustomerQuerySet(models.QuerySet):
         fts5, tsq = search.fts5_query(q), search.tsquery(q)
         qs = self.filter(name_norm__contains=folded)
         if not fts5:
+            # Nothing to look up (a short number): a scan, and not counted to the end.
+            qs.query.kehu_uncounted = True  # type: ignore[attr-defined]
             return qs
         if connections[self.db].vendor == "postgresql":
             # One statement: PostgreSQL's planner picks the GIN index for a rare fragment

@@ -97,3 +97,33 @@ def test_the_api_search_finds_by_fragment(api_as, bob, companies):
     body = api_as(bob).get("/api/customers", q="恒达").json()
     assert [c["name"] for c in body["items"]] == ["杭州恒达机电设备有限公司"]
     assert body["count"] == 1 and body["count_is_exact"] is True
+
+
+def test_short_latin_or_digit_runs_beside_chinese_are_confirmed_not_looked_up():
+    assert query_terms("1科技") == (["科技"], [])
+    assert query_terms("试16") == (["试"], [])
+    assert query_terms("ABC软件") == (["软件"], ["abc"])
+    assert query_terms("13") == ([], [])  # a short number: by substring alone
+
+
+@pytest.fixture
+def numbered(root):
+    return [customer_create(by=root, data={"name": name}) for name in
+            ["测试261科技有限公司", "东莞613五金厂", "上海5678文化传播有限公司", "深圳达机科技有限公司"]]
+
+
+def test_a_fragment_starting_inside_a_number_is_found(numbered):
+    # 261 does not start with 1: looked up as the prefix 1, this name was missed.
+    assert names(Customer.objects.search("1科技")) == ["测试261科技有限公司"]
+    assert names(Customer.objects.search("13")) == ["东莞613五金厂"]
+    assert Customer.objects.search("13").capped_count(10_000) is None  # a scan, not counted
+
+
+def test_digits_many_names_hold_are_scanned_with_the_phone_endings(root, numbered, monkeypatch):
+    customer_create(by=root, data={"name": "宁波兴德商贸有限公司", "phone": "13812345678"})
+    expected = ["上海5678文化传播有限公司", "宁波兴德商贸有限公司"]
+    assert names(Customer.objects.search("5678")) == expected
+    monkeypatch.setattr(querysets, "SEARCH_CANDIDATES", 0)
+    qs = Customer.objects.search("5678")
+    assert names(qs) == expected
+    assert qs.capped_count(10_000) is None
