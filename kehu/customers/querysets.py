@@ -20,8 +20,9 @@ from kehu.core.phones import try_normalize_phone
 from kehu.customers.search_index import (
     PG_VECTOR,
     PHONE_TAIL,
-    name_hits,
+    pg_hits,
     phone_tail_sql,
+    sqlite_candidates,
     sqlite_hits,
     sqlite_match_subquery,
 )
@@ -36,6 +37,8 @@ SEARCH_CANDIDATES = 10_000
 # (a mobile's network and area part); shorter ones only as its ending (尾号).
 PHONE_PREFIX_FROM = 7
 PHONE_FRAGMENT_LIMIT = 5000
+# On SQLite, digits in more names than this (numbered names) are found by a scan in id order.
+DIGIT_NAME_CANDIDATES = 1000
 SORTABLE = {"name", "-name", "created_at", "-created_at", "last_followup_at", "-last_followup_at", "id", "-id"}
 
 
@@ -167,15 +170,18 @@ class CustomerQuerySet(models.QuerySet):
         page sooner."""
         phones = Q(pk__in=self.model.objects.phone_fragment_matches(digits))
         in_name = Q(name_norm__contains=digits)
-        fts5, tsq = search.fts5_query(digits), search.tsquery(digits)
-        if name_hits(self.db, fts5=fts5, tsquery=tsq, cap=SEARCH_CANDIDATES + 1) > SEARCH_CANDIDATES:
+        if connections[self.db].vendor == "postgresql":
+            tsq = search.tsquery(digits)
+            common = pg_hits(self.db, tsquery=tsq, cap=SEARCH_CANDIDATES + 1) > SEARCH_CANDIDATES
+            indexed = Q(RawSQL(f"{PG_VECTOR} @@ %s::tsquery", [tsq], output_field=BooleanField()))
+        else:
+            # The ids themselves: asking the name index a second time cost as much again.
+            ids = sqlite_candidates(self.db, fts5=search.fts5_query(digits), cap=DIGIT_NAME_CANDIDATES)
+            common, indexed = ids is None, Q(pk__in=ids or [])
+        if common:
             qs = self.filter(phones | in_name)
             qs.query.kehu_uncounted = True  # type: ignore[attr-defined]
             return qs
-        if connections[self.db].vendor == "postgresql":
-            indexed = Q(RawSQL(f"{PG_VECTOR} @@ %s::tsquery", [tsq], output_field=BooleanField()))
-        else:
-            indexed = Q(pk__in=RawSQL(*sqlite_match_subquery(fts5)))
         return self.filter(phones | (indexed & in_name))
 
     def _name_search(self, q: str) -> CustomerQuerySet:

@@ -57,19 +57,25 @@ def sqlite_hits(using: str, *, fts5: str, cap: int) -> int:
         return cursor.fetchone()[0]
 
 
-def name_hits(using: str, *, fts5: str, tsquery: str, cap: int) -> int:
-    """How many names have every query term, counted up to `cap`, on either database.
+def pg_hits(using: str, *, tsquery: str, cap: int) -> int:
+    """How many names have every query term, counted up to `cap`, on PostgreSQL.
 
-    PostgreSQL's estimate for a prefix term is no guide here: 1,100 rows expected for
-    6132:* where 100,000 numbered names matched."""
-    if connections[using].vendor != "postgresql":
-        return sqlite_hits(using, fts5=fts5, cap=cap)
+    Asked of the index: the planner's estimate for a prefix term is no guide (1,100 rows
+    expected for 6132:* where 100,000 numbered names matched)."""
     with connections[using].cursor() as cursor:
         cursor.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {PG_VECTOR} @@ %s::tsquery LIMIT %s) AS hits",
             [tsquery, cap],
         )
         return cursor.fetchone()[0]
+
+
+def sqlite_candidates(using: str, *, fts5: str, cap: int) -> list[int] | None:
+    """Ids of the names that have every query term, or None when more than `cap` do."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s LIMIT %s", [fts5, cap + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) <= cap else None
 
 
 def sqlite_match_subquery(fts5: str) -> tuple[str, list[str]]:

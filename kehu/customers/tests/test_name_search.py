@@ -123,6 +123,7 @@ def test_digits_many_names_hold_are_scanned_with_the_phone_endings(root, numbere
     customer_create(by=root, data={"name": "宁波兴德商贸有限公司", "phone": "13812345678"})
     expected = ["上海5678文化传播有限公司", "宁波兴德商贸有限公司"]
     assert names(Customer.objects.search("5678")) == expected
+    monkeypatch.setattr(querysets, "DIGIT_NAME_CANDIDATES", 0)
     monkeypatch.setattr(querysets, "SEARCH_CANDIDATES", 0)
     qs = Customer.objects.search("5678")
     assert names(qs) == expected
