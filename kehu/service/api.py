@@ -97,7 +97,8 @@ def create_ticket(request: HttpRequest, payload: TicketIn,
 
 
 class TicketFilters(Schema):
-    q: str = Field("", description="Ticket number or words of the title.")
+    q: str = Field("", description="Ticket number, the customer's phone (whole, or its last 4 or more digits: "
+                                   "尾号; contacts' phones count too), or words of the title.")
     status: str = ""
     kind: str = ""
     channel: str = ""
@@ -125,11 +126,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
     qs = _visible(request).filtered(status=f.status, kind=f.kind, channel=f.channel, grade=f.grade,
                                     assignee=assignee, team=f.team, customer=f.customer_id,
                                     breached=f.breached, open_only=f.open)
-    q = f.q.strip()
-    if q:
-        qs = qs.filter(number=q.upper()) if q.upper().startswith("T") and q[1:].isdigit() else \
-            qs.filter(title__icontains=q)
-    qs = qs.ordered(f.sort)
+    qs = qs.matching(f.q).ordered(f.sort)
     start = (f.page - 1) * f.page_size
     rows = list(qs[start: start + f.page_size + 1])
     has_next = len(rows) > f.page_size

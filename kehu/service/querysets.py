@@ -12,6 +12,8 @@ from kehu.accounts.models import DataScope
 if TYPE_CHECKING:
     from kehu.accounts.models import User
 
+PHONE_ENDING_DIGITS = 4
+CALLER_TICKETS = 5000  # a phone search lists at most this many of the callers' newest tickets
 SORTABLE = {"resolution_due", "-resolution_due", "created_at", "-created_at", "id", "-id", "priority"}
 
 
@@ -73,6 +75,33 @@ class TicketQuerySet(models.QuerySet):
             either = Q(resolution_breached=True) | Q(first_response_breached=True)
             qs = qs.filter(either if breached else ~either)
         return qs
+
+    def matching(self, q: str) -> TicketQuerySet:
+        """A ticket number (T2026…), the customer's phone — whole, or its last four or more
+        digits (尾号), their own or a contact's — or words of the title."""
+        from kehu.core.phones import try_normalize_phone
+        from kehu.customers.models import Customer
+
+        q = q.strip()
+        if not q:
+            return self
+        if q.upper().startswith("T") and q[1:].isdigit():
+            return self.filter(number=q.upper())
+        phone = try_normalize_phone(q)
+        if phone:
+            return self._of_customers(Customer.objects.phone_matches(phone))
+        if q.isdigit() and len(q) >= PHONE_ENDING_DIGITS:
+            return self._of_customers(Customer.objects.phone_fragment_matches(q))
+        return self.filter(title__icontains=q)
+
+    def _of_customers(self, customer_ids: list[int]) -> TicketQuerySet:
+        """Tickets of these customers, the newest CALLER_TICKETS of them.
+
+        Passed on as ticket ids: given the customers alone, SQLite walked the whole open
+        queue in due order looking for them (2.9 s at a million tickets); given the ids,
+        it looks each one up (15 ms for 5,000)."""
+        tickets = self.model.objects.filter(customer_id__in=customer_ids).order_by().values_list("pk", flat=True)
+        return self.filter(pk__in=sorted(tickets, reverse=True)[:CALLER_TICKETS])
 
     def ordered(self, sort: str) -> TicketQuerySet:
         if sort == "priority":

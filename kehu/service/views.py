@@ -124,10 +124,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(assignee=request.user)
     elif f["queue"] == "unassigned":
         qs = qs.filter(assignee__isnull=True)
-    if f["q"]:
-        number = f["q"].upper()
-        qs = qs.filter(number=number) if number.startswith("T") and number[1:].isdigit() \
-            else qs.filter(title__icontains=f["q"])
+    qs = qs.matching(f["q"])
     page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
     page = max(1, min(page, 100_000))
     rows = list(_listed(qs).ordered(f["sort"] or "resolution_due")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
