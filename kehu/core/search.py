@@ -50,27 +50,28 @@ def index_terms(folded_name: str) -> str:
 def query_terms(text: str) -> tuple[list[str], list[str]]:
     """(whole terms, prefix terms) that every row containing `text` must have.
 
-    A Latin or digit run of one or two characters beside Chinese (the 1 of 1科技, the 16
-    of 试16) asks for nothing: as a prefix it matched every run of the index starting
-    with 1, hundreds of thousands of numbered names, for seconds, and narrowed little the
-    Chinese terms had not. A
-    query of only digits under PHONE_DIGITS asks for nothing either, for the same reason;
-    callers then confirm by substring alone.
+    The index holds each Latin or digit run of a name whole. A run between Chinese text is
+    a whole term. A run at either end is a prefix: people type a number or a brand from its
+    start (360安全, 软件abc), and a run typed from its middle is not found (60安全). A run
+    at an end shorter than SHORT_RUN asks for nothing: it may be the tail of a longer run
+    (the 1 of 1科技 in 测试261科技), and as a prefix the 1 of 测试1 matched every number
+    starting with 1, hundreds of thousands of numbered names, for seconds, narrowing
+    little. Neither does a query of only a few digits. Callers confirm every candidate
+    with a substring test, which then decides alone.
     """
     exact: list[str] = []
     prefix: list[str] = []
     runs = _runs(normalize_name(text))
     if len(runs) == 1 and runs[0].isdigit() and len(runs[0]) < PHONE_DIGITS:
         return exact, prefix
-    for run in runs:
-        if run[0].isascii():
-            if len(run) < SHORT_RUN and len(runs) > 1:
-                continue
-            prefix.append(run)
-        elif len(run) == 1:
+    last = len(runs) - 1
+    for i, run in enumerate(runs):
+        if not run[0].isascii():
+            exact.extend([run] if len(run) == 1 else dict.fromkeys(run[j:j + 2] for j in range(len(run) - 1)))
+        elif 0 < i < last:
             exact.append(run)
-        else:
-            exact.extend(dict.fromkeys(run[i:i + 2] for i in range(len(run) - 1)))
+        elif last == 0 or len(run) >= SHORT_RUN:
+            prefix.append(run)
     return exact, prefix
 
 

@@ -99,10 +99,12 @@ def test_the_api_search_finds_by_fragment(api_as, bob, companies):
     assert body["count"] == 1 and body["count_is_exact"] is True
 
 
-def test_short_latin_or_digit_runs_beside_chinese_are_confirmed_not_looked_up():
-    assert query_terms("1科技") == (["科技"], [])
-    assert query_terms("试16") == (["试"], [])
+def test_latin_or_digit_runs_are_words_from_their_start_unless_short():
+    assert query_terms("1科技") == (["科技"], [])  # 1 may end a longer number: 261科技
     assert query_terms("ABC软件") == (["软件"], ["abc"])
+    assert query_terms("软件abc") == (["软件"], ["abc"])  # starts a run: 软件abcd
+    assert query_terms("软件abc科技") == (["软件", "abc", "科技"], [])  # a whole run
+    assert query_terms("试16") == (["试"], [])  # too short a prefix to narrow anything
     assert query_terms("13") == ([], [])  # a short number: by substring alone
 
 
