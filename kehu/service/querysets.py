@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from kehu.accounts.models import DataScope
+from kehu.core.phones import try_normalize_phone
+from kehu.customers.models import Customer
 
 if TYPE_CHECKING:
     from kehu.accounts.models import User
@@ -79,9 +81,6 @@ class TicketQuerySet(models.QuerySet):
     def matching(self, q: str) -> TicketQuerySet:
         """A ticket number (T2026…), the customer's phone — whole, or its last four or more
         digits (尾号), their own or a contact's — or words of the title."""
-        from kehu.core.phones import try_normalize_phone
-        from kehu.customers.models import Customer
-
         q = q.strip()
         if not q:
             return self
