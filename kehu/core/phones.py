@@ -14,6 +14,9 @@ _NOISE = re.compile(r"[\s\-–—()（）.·/]+")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"0[1-9]\d{8,10}")
 _SERVICE = re.compile(r"[48]00\d{7}")
+# The fewest digits a search reads as the ending of a phone (尾号); the phone-ending
+# indexes hold this many.
+PHONE_ENDING_DIGITS = 4
 
 
 class PhoneError(ValueError):

@@ -17,9 +17,8 @@ from operator import add
 from typing import Any
 
 from kehu.core.identifiers import normalize_name
+from kehu.core.phones import PHONE_ENDING_DIGITS
 
-# From this many digits a query is also read as part of a phone number (its ending, 尾号).
-PHONE_DIGITS = 4
 SHORT_RUN = 3  # Latin or digit runs shorter than this beside Chinese are not looked up
 _RUNS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]+")
 _ASCII_RUN = re.compile(r"[a-z0-9\s]")
@@ -62,7 +61,7 @@ def query_terms(text: str) -> tuple[list[str], list[str]]:
     exact: list[str] = []
     prefix: list[str] = []
     runs = _runs(normalize_name(text))
-    if len(runs) == 1 and runs[0].isdigit() and len(runs[0]) < PHONE_DIGITS:
+    if len(runs) == 1 and runs[0].isdigit() and len(runs[0]) < PHONE_ENDING_DIGITS:
         return exact, prefix
     last = len(runs) - 1
     for i, run in enumerate(runs):

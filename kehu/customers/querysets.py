@@ -16,10 +16,9 @@ from django.db.models.expressions import RawSQL
 from kehu.accounts.models import DataScope
 from kehu.core import search
 from kehu.core.identifiers import normalize_credit_code, normalize_name
-from kehu.core.phones import try_normalize_phone
+from kehu.core.phones import PHONE_ENDING_DIGITS, try_normalize_phone
 from kehu.customers.search_index import (
     PG_VECTOR,
-    PHONE_TAIL,
     pg_hits,
     phone_tail_sql,
     sqlite_candidates,
@@ -88,7 +87,7 @@ class CustomerQuerySet(models.QuerySet):
         """
         if self.query.has_filters():
             raise TypeError("phone_fragment_matches reads every customer: call it on Customer.objects")
-        if not (digits.isdigit() and len(digits) >= PHONE_TAIL):
+        if not (digits.isdigit() and len(digits) >= PHONE_ENDING_DIGITS):
             return []
         from kehu.customers.models import Contact
 
@@ -101,7 +100,7 @@ class CustomerQuerySet(models.QuerySet):
             tail = phone_tail_sql(column, vendor)
             whole = phone_tail_sql(column, vendor, len(digits))
             parts.append(f"SELECT {key} FROM {table} WHERE {tail} = %s AND {whole} = %s")
-            params += [digits[-PHONE_TAIL:], digits]
+            params += [digits[-PHONE_ENDING_DIGITS:], digits]
             if len(digits) >= PHONE_PREFIX_FROM:
                 # SQLite compares text bytewise, so ':' (after '9') closes the range; on
                 # PostgreSQL LIKE uses the column's pattern index, whatever the collation.
@@ -158,7 +157,7 @@ class CustomerQuerySet(models.QuerySet):
         code = normalize_credit_code(q)
         if len(code) == 18 and code.isalnum():
             return self.filter(credit_code=code)
-        if q.isdigit() and len(q) >= PHONE_TAIL:
+        if q.isdigit() and len(q) >= PHONE_ENDING_DIGITS:
             return self._digits_search(q)
         return self._name_search(q)
 

@@ -12,6 +12,8 @@ from typing import Any
 from django.db import connections
 from django.db.models import CharField, Func
 
+from kehu.core.phones import PHONE_ENDING_DIGITS
+
 TABLE = "customers_customer"
 FTS = "customers_customer_fts"
 PG_INDEX = "customers_customer_search"
@@ -84,10 +86,7 @@ def sqlite_match_subquery(fts5: str) -> tuple[str, list[str]]:
 
 # --- phone endings (尾号) ----------------------------------------------------------------
 
-PHONE_TAIL = 4  # digits in a phone-ending index key
-
-
-def phone_tail_sql(column: str, vendor: str, digits: int = PHONE_TAIL) -> str:
+def phone_tail_sql(column: str, vendor: str, digits: int = PHONE_ENDING_DIGITS) -> str:
     """SQL for the last `digits` characters of `column`, with the count written out.
 
     Written out, not bound: SQLite serves an expression from an index only when the

@@ -8,13 +8,12 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from kehu.accounts.models import DataScope
-from kehu.core.phones import try_normalize_phone
+from kehu.core.phones import PHONE_ENDING_DIGITS, try_normalize_phone
 from kehu.customers.models import Customer
 
 if TYPE_CHECKING:
     from kehu.accounts.models import User
 
-PHONE_ENDING_DIGITS = 4
 CALLER_TICKETS = 5000  # a phone search lists at most this many of the callers' newest tickets
 SORTABLE = {"resolution_due", "-resolution_due", "created_at", "-created_at", "id", "-id", "priority"}
 
