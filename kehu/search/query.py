@@ -97,6 +97,13 @@ def search(*, query: str, querysets: dict[str, QuerySet], limit: int = 20) -> Re
     return Results(query, hits, mode != "exact", (time.perf_counter() - started) * 1000, mode)
 
 
+def newest_matching_ids(kind: str, qs: QuerySet, query: str) -> list[int] | None:
+    """Ids of the newest CANDIDATES objects of `qs` that contain every phrase of `query`
+    (the exact try of `search`, without ranking); None when the query has no phrase."""
+    phrases = phrases_of(query)
+    return [pk for pk, _score in _exact(SOURCES[kind], qs, phrases)] if phrases else None
+
+
 def _scored(how: Callable, inputs: dict[str, Any], phrases: list[str]) -> list[tuple[float, str, int]]:
     """(score, kind, id) of every kind: `inputs` holds each kind's queryset or its walk."""
     return [(score, kind, pk) for kind, given in inputs.items() for pk, score in how(SOURCES[kind], given, phrases)]

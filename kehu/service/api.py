@@ -98,7 +98,8 @@ def create_ticket(request: HttpRequest, payload: TicketIn,
 
 class TicketFilters(Schema):
     q: str = Field("", description="Ticket number, the customer's phone (whole, or its last 4 or more digits: "
-                                   "尾号; contacts' phones count too), or words of the title.")
+                                   "尾号; contacts' phones count too), or words of the ticket (title, description, "
+                                   "replies; the newest 500 holding them all).")
     status: str = ""
     kind: str = ""
     channel: str = ""

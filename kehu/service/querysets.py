@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from kehu.accounts.models import DataScope
 from kehu.core.phones import PHONE_ENDING_DIGITS, try_normalize_phone
 from kehu.customers.models import Customer
+from kehu.search.query import newest_matching_ids
 
 if TYPE_CHECKING:
     from kehu.accounts.models import User
@@ -79,7 +80,8 @@ class TicketQuerySet(models.QuerySet):
 
     def matching(self, q: str) -> TicketQuerySet:
         """A ticket number (T2026…), the customer's phone — whole, or its last four or more
-        digits (尾号), their own or a contact's — or words of the title."""
+        digits (尾号), their own or a contact's — or words of the ticket (title, description,
+        replies; the newest 500 that hold them all)."""
         q = q.strip()
         if not q:
             return self
@@ -90,7 +92,14 @@ class TicketQuerySet(models.QuerySet):
             return self._of_customers(Customer.objects.phone_matches(phone))
         if q.isdigit() and len(q) >= PHONE_ENDING_DIGITS:
             return self._of_customers(Customer.objects.phone_fragment_matches(q))
-        return self.filter(title__icontains=q)
+        return self._with_words(q)
+
+    def _with_words(self, q: str) -> TicketQuerySet:
+        """The newest tickets whose title, description or replies hold every word of `q`,
+        through the full-text index (kehu.search): a substring scan of the titles read the
+        whole open queue for a word no ticket has (2.5 s at a million tickets)."""
+        ids = newest_matching_ids("ticket", self, q)
+        return self.filter(title__icontains=q) if ids is None else self.filter(pk__in=ids)
 
     def _of_customers(self, customer_ids: list[int]) -> TicketQuerySet:
         """Tickets of these customers, the newest CALLER_TICKETS of them.

@@ -42,11 +42,18 @@ def test_a_whole_phone_in_any_format_finds_the_callers_tickets(api_as, alice, ti
     assert numbers(body) == {tickets["hengda"]["number"]}
 
 
-def test_numbers_and_titles_are_still_found(api_as, alice, tickets):
+def test_numbers_and_words_are_still_found(api_as, alice, tickets):
     assert numbers(api_as(alice).get("/api/tickets", q=tickets["walk_in"]["number"]).json()) == \
         {tickets["walk_in"]["number"]}
-    assert numbers(api_as(alice).get("/api/tickets", q="电价").json()) == {tickets["walk_in"]["number"]}
+    assert numbers(api_as(alice).get("/api/tickets", q="咨询").json()) == {tickets["walk_in"]["number"]}
+    # Words of the description count too, and every word must be there.
+    assert len(numbers(api_as(alice).get("/api/tickets", q="阶梯电价").json())) == 3
+    assert numbers(api_as(alice).get("/api/tickets", q="阶梯 停电").json()) == {tickets["haina"]["number"]}
     assert numbers(api_as(alice).get("/api/tickets", q="9999").json()) == set()
+
+
+def test_words_typed_in_traditional_characters_find_simplified_tickets(api_as, alice, tickets):
+    assert numbers(api_as(alice).get("/api/tickets", q="電表").json()) == {tickets["hengda"]["number"]}
 
 
 def test_the_ticket_list_page_searches_by_phone_ending(web_as, alice, tickets):
