@@ -22,8 +22,6 @@ from kehu.customers.search_index import (
     pg_hits,
     phone_tail_sql,
     sqlite_candidates,
-    sqlite_hits,
-    sqlite_match_subquery,
 )
 
 if TYPE_CHECKING:
@@ -174,7 +172,6 @@ class CustomerQuerySet(models.QuerySet):
             common = pg_hits(self.db, tsquery=tsq, cap=SEARCH_CANDIDATES + 1) > SEARCH_CANDIDATES
             indexed = Q(RawSQL(f"{PG_VECTOR} @@ %s::tsquery", [tsq], output_field=BooleanField()))
         else:
-            # The ids themselves: asking the name index a second time cost as much again.
             ids = sqlite_candidates(self.db, fts5=search.fts5_query(digits), cap=DIGIT_NAME_CANDIDATES)
             common, indexed = ids is None, Q(pk__in=ids or [])
         if common:
@@ -205,8 +202,11 @@ class CustomerQuerySet(models.QuerySet):
             qs = qs.filter(RawSQL(f"{PG_VECTOR} @@ %s::tsquery", [tsq], output_field=BooleanField()))
             qs.query.kehu_uncounted = True  # type: ignore[attr-defined]
             return qs
-        if sqlite_hits(self.db, fts5=fts5, cap=SEARCH_CANDIDATES + 1) <= SEARCH_CANDIDATES:
-            return qs.filter(pk__in=RawSQL(*sqlite_match_subquery(fts5)))
+        # The candidate ids themselves, from one FTS query (counting them first and then
+        # matching again as a subquery asked the index twice).
+        ids = sqlite_candidates(self.db, fts5=fts5, cap=SEARCH_CANDIDATES)
+        if ids is not None:
+            return qs.filter(pk__in=ids)
         qs.query.kehu_uncounted = True  # type: ignore[attr-defined]
         return qs
 

@@ -52,13 +52,6 @@ def ensure_search_index(using: str = "default", **kwargs: Any) -> None:
             cursor.execute(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {TABLE} USING gin (({PG_VECTOR}))")
 
 
-def sqlite_hits(using: str, *, fts5: str, cap: int) -> int:
-    """How many names have every query term, counted up to `cap` (a doclist walk: ~1 ms)."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s LIMIT %s)", [fts5, cap])
-        return cursor.fetchone()[0]
-
-
 def pg_hits(using: str, *, tsquery: str, cap: int) -> int:
     """How many names have every query term, counted up to `cap`, on PostgreSQL.
 
@@ -78,10 +71,6 @@ def sqlite_candidates(using: str, *, fts5: str, cap: int) -> list[int] | None:
         cursor.execute(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s LIMIT %s", [fts5, cap + 1])
         ids = [row[0] for row in cursor.fetchall()]
     return ids if len(ids) <= cap else None
-
-
-def sqlite_match_subquery(fts5: str) -> tuple[str, list[str]]:
-    return f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s", [fts5]
 
 
 # --- phone endings (尾号) ----------------------------------------------------------------
