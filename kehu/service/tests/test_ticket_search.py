@@ -50,6 +50,7 @@ def test_numbers_and_words_are_still_found(api_as, alice, tickets):
     assert len(numbers(api_as(alice).get("/api/tickets", q="阶梯电价").json())) == 3
     assert numbers(api_as(alice).get("/api/tickets", q="阶梯 停电").json()) == {tickets["haina"]["number"]}
     assert numbers(api_as(alice).get("/api/tickets", q="9999").json()) == set()
+    assert numbers(api_as(alice).get("/api/tickets", q="？？").json()) == set()  # no word to look for
 
 
 def test_words_typed_in_traditional_characters_find_simplified_tickets(api_as, alice, tickets):
