@@ -9,6 +9,9 @@ So writers queue before BEGIN IMMEDIATE instead: threads of one process on a mut
 at once when it is released), processes on an advisory lock file polled every 0.2 ms by
 the one thread per process that holds the mutex. The SQLite lock is then nearly always
 free when BEGIN runs. Readers are untouched (WAL lets them read during a write).
+
+A commit leaves the WAL checkpoint to a thread of its own (checkpoint.py), so the queue is
+not held while the WAL is synced and copied back.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from typing import Any
 
 from django.db import OperationalError
 from django.db.backends.sqlite3 import base
+
+from kehu.core.sqlite.checkpoint import checkpointer_for
 
 WAIT_SECONDS = 20.0
 POLL_SECONDS = 0.0002
@@ -84,10 +89,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
             raise
 
     def _commit(self) -> Any:
+        wrote = self._holding
         try:
             return super()._commit()
         finally:
             self._release_write_lock()
+            if wrote:
+                checkpointer_for(str(self.settings_dict["NAME"])).poke()
 
     def _rollback(self) -> Any:
         try:

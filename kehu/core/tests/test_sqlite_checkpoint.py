@@ -1,0 +1,108 @@
+"""The WAL is copied back into the SQLite file by a thread of its own, after commits.
+
+Run against a SQLite file of the test's own (through Kehu's SQLite backend, with the pragmas
+of settings), so these hold on the PostgreSQL pass of the suite too.
+"""
+
+import sqlite3
+import time
+
+import pytest
+from django.conf import settings
+from django.db.utils import ConnectionHandler
+
+from kehu.core.sqlite.checkpoint import checkpointer_for
+
+
+@pytest.fixture(autouse=True)
+def side_files_allowed(django_db_blocker):
+    """pytest-django guards every connection; these open only their own file, not the suite's."""
+    with django_db_blocker.unblock():
+        yield
+
+
+def side_database(path):
+    handler = ConnectionHandler({"default": {
+        "ENGINE": "kehu.core.sqlite", "NAME": str(path),
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": settings.SQLITE_PRAGMAS},
+    }})
+    return handler["default"]  # the handler's own "default", not the suite's database
+
+
+def write(db, *statements):
+    """One transaction the way transaction.atomic opens and commits it on SQLite."""
+    db.ensure_connection()
+    db._start_transaction_under_autocommit()
+    with db.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+    db.commit()
+
+
+def in_database_file(path, sql):
+    """What the database file itself holds, leaving out the WAL (immutable: no WAL, no locks)."""
+    with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as reader:
+        try:
+            return reader.execute(sql).fetchall()
+        except sqlite3.OperationalError:  # the table itself is still only in the WAL
+            return None
+
+
+def wait_for(check, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_committed_rows_reach_the_database_file_without_another_commit(tmp_path):
+    path = tmp_path / "side.sqlite3"
+    db = side_database(path)
+    try:
+        write(db, "CREATE TABLE calls (id INTEGER PRIMARY KEY, caller TEXT)")
+        write(db, "INSERT INTO calls (caller) VALUES ('13812345678')", "INSERT INTO calls (caller) VALUES ('02087654321')")
+        # Far below wal_autocheckpoint: SQLite itself would leave both rows in the WAL.
+        assert wait_for(lambda: in_database_file(path, "SELECT caller FROM calls ORDER BY id")
+                        == [("13812345678",), ("02087654321",)])
+        with db.cursor() as cursor:  # and the writer's own view is whole
+            cursor.execute("SELECT count(*) FROM calls")
+            assert cursor.fetchone() == (2,)
+    finally:
+        db.close()
+
+
+def test_a_database_file_replaced_under_the_checkpointer_is_checkpointed_too(tmp_path):
+    path = tmp_path / "side.sqlite3"
+    first = side_database(path)
+    write(first, "CREATE TABLE calls (id INTEGER PRIMARY KEY, caller TEXT)", "INSERT INTO calls (caller) VALUES ('1')")
+    assert wait_for(lambda: in_database_file(path, "SELECT caller FROM calls") == [("1",)])
+    first.close()
+    for leftover in tmp_path.glob("side.sqlite3*"):  # as a test run drops its database and makes a new one
+        leftover.unlink()
+    second = side_database(path)
+    try:
+        write(second, "CREATE TABLE visits (id INTEGER PRIMARY KEY, outcome TEXT)",
+              "INSERT INTO visits (outcome) VALUES ('满意')")
+        assert wait_for(lambda: in_database_file(path, "SELECT outcome FROM visits") == [("满意",)])
+    finally:
+        second.close()
+
+
+def test_a_rolled_back_transaction_wakes_no_checkpoint(tmp_path):
+    path = tmp_path / "side.sqlite3"
+    db = side_database(path)
+    try:
+        write(db, "CREATE TABLE calls (id INTEGER PRIMARY KEY, caller TEXT)")
+        checkpointer = checkpointer_for(str(path))
+        assert wait_for(lambda: not checkpointer.wanted.is_set())
+        passes = checkpointer.passes
+        db._start_transaction_under_autocommit()
+        with db.cursor() as cursor:
+            cursor.execute("INSERT INTO calls (caller) VALUES ('x')")
+        db.rollback()
+        time.sleep(0.3)
+        assert checkpointer.passes == passes and not checkpointer.wanted.is_set()
+    finally:
+        db.close()
