@@ -26,7 +26,7 @@ import threading
 import traceback
 import unicodedata
 from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager, nullcontext, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from operator import itemgetter
@@ -46,6 +46,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from kehu.accounts.models import User
 from kehu.core.errors import InvalidInput
 from kehu.core.models import AuditEntry
+from kehu.core.sqlite.checkpoint import copied_back_later
 from kehu.customers.models import Contact, Customer, ImportJob, Tag
 from kehu.customers.services.archive import _default_owner
 from kehu.customers.validation import (
@@ -900,7 +901,7 @@ def import_customers(
     with _gc_paused():
         chunks = parse(table, start + 1, _Report(headers=headers, columns=columns), _Values())
         try:
-            with nullcontext() if dry_run else transaction.atomic():
+            with _one_transaction(dry_run):
                 for rows_seen, rows, wanted, problems, rejected, error_rows in chunks:
                     total += rows_seen
                     report.problems.extend(problems)
@@ -926,6 +927,17 @@ def import_customers(
         problems=report.problems[:MAX_STORED_PROBLEMS],
         error_file=_write_error_file(report, file_name) if report.problems else "",
     )
+
+
+@contextmanager
+def _one_transaction(dry_run: bool) -> Iterator[None]:
+    """The whole import in one transaction, whose commit leaves SQLite's copying back of the
+    written pages to the checkpoint thread (kehu.core.sqlite.checkpoint)."""
+    if dry_run:
+        yield
+        return
+    with copied_back_later(connection), transaction.atomic():
+        yield
 
 
 def _validate_in_child(rows: int) -> bool:

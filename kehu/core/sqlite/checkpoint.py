@@ -22,6 +22,9 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 PAUSE_SECONDS = 0.1
 
@@ -91,3 +94,22 @@ def checkpointer_for(path: str) -> Checkpointer:
         with _registry_lock:
             found = _checkpointers.get(key) or _checkpointers.setdefault(key, Checkpointer(path))
     return found
+
+
+@contextmanager
+def copied_back_later(connection: Any) -> Iterator[None]:
+    """Around one big transaction (an import of 100,000 rows writes some 100 MB to the WAL):
+    its COMMIT returns without copying all of it back, which the checkpoint thread then does
+    while the caller goes on, and other writers are not held up behind it meanwhile."""
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        pages = cursor.fetchone()[0]
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")

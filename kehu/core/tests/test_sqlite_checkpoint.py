@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.db.utils import ConnectionHandler
 
-from kehu.core.sqlite.checkpoint import checkpointer_for
+from kehu.core.sqlite.checkpoint import checkpointer_for, copied_back_later
 
 
 @pytest.fixture(autouse=True)
@@ -104,5 +104,26 @@ def test_a_rolled_back_transaction_wakes_no_checkpoint(tmp_path):
         db.rollback()
         time.sleep(0.3)
         assert checkpointer.passes == passes and not checkpointer.wanted.is_set()
+    finally:
+        db.close()
+
+
+def test_a_big_transaction_commits_without_copying_and_the_thread_copies_it_after(tmp_path):
+    path = tmp_path / "side.sqlite3"
+    db = side_database(path)
+    try:
+        write(db, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        with db.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint=20")  # so that 20 pages would copy in the commit
+        rows = [f"INSERT INTO customers (name) VALUES ('{'客户' * 200}{i}')" for i in range(300)]
+        with copied_back_later(db):
+            with db.cursor() as cursor:
+                cursor.execute("PRAGMA wal_autocheckpoint")
+                assert cursor.fetchone() == (0,)
+            write(db, *rows)
+        with db.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            assert cursor.fetchone() == (20,)  # the connection's own setting is back
+        assert wait_for(lambda: in_database_file(path, "SELECT count(*) FROM customers") == [(300,)])
     finally:
         db.close()
