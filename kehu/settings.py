@@ -103,7 +103,7 @@ SQLITE_PRAGMAS = (
     "PRAGMA busy_timeout=20000;"
     "PRAGMA temp_store=MEMORY;"
     "PRAGMA cache_size=-64000;"
-    "PRAGMA mmap_size=268435456;"
+    # No mmap_size: kehu.core.sqlite maps a database file only once it is large (MMAP_BYTES).
     # Checkpoints run on a thread of their own after each commit (kehu.core.sqlite.checkpoint);
     # SQLite's own, inside a commit, only once the WAL holds 8 MB.
     "PRAGMA wal_autocheckpoint=2000;"

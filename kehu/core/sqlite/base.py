@@ -27,6 +27,14 @@ from django.db.backends.sqlite3 import base
 
 from kehu.core.sqlite.checkpoint import checkpointer_for
 
+# How much of the database file reads may take straight from memory (memory-mapped), for a
+# file already this large. SQLite maps min(file, this) and re-maps whenever the file has
+# grown, at the next read of every connection: a smaller database under steady writes was
+# unmapped and faulted back in all the time (ticket intake on a fresh database, paired runs:
+# 311/283/306/274 new tickets/s without the map against 263/251/236/295 with it). In a larger
+# file growth happens past the mapped part, and reads keep the map (customer import 15,655 and
+# 15,890 rows/s with it against 15,303 and 14,323 without).
+MMAP_BYTES = 256 * 1024 * 1024
 WAIT_SECONDS = 20.0
 POLL_SECONDS = 0.0002
 _process_locks: dict[str, threading.Lock] = {}
@@ -38,9 +46,22 @@ def _process_lock(path: str) -> threading.Lock:
         return _process_locks.setdefault(path, threading.Lock())
 
 
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     _lock_file: int | None = None
     _holding = False
+
+    def get_new_connection(self, conn_params: Any) -> Any:
+        connection = super().get_new_connection(conn_params)
+        if not self.is_in_memory_db() and _file_size(str(self.settings_dict["NAME"])) >= MMAP_BYTES:
+            connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+        return connection
 
     def _lock_path(self) -> str | None:
         name = str(self.settings_dict["NAME"])

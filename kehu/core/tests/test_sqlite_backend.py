@@ -1,4 +1,5 @@
-"""The WAL is copied back into the SQLite file by a thread of its own, after commits.
+"""Kehu's SQLite backend: the WAL copied back by a thread of its own after commits, and
+memory-mapped reads only for a database file that is already large.
 
 Run against a SQLite file of the test's own (through Kehu's SQLite backend, with the pragmas
 of settings), so these hold on the PostgreSQL pass of the suite too.
@@ -11,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.db.utils import ConnectionHandler
 
+from kehu.core.sqlite import base
 from kehu.core.sqlite.checkpoint import checkpointer_for, copied_back_later
 
 
@@ -127,3 +129,29 @@ def test_a_big_transaction_commits_without_copying_and_the_thread_copies_it_afte
         assert wait_for(lambda: in_database_file(path, "SELECT count(*) FROM customers") == [(300,)])
     finally:
         db.close()
+
+
+def test_only_a_database_file_larger_than_the_map_is_read_through_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(base, "MMAP_BYTES", 64 * 1024)  # a quarter GB in production
+    path = tmp_path / "side.sqlite3"
+    small = side_database(path)
+    try:
+        write(small, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        with small.cursor() as cursor:
+            cursor.execute("PRAGMA mmap_size")
+            assert cursor.fetchone() == (0,)  # growing under writers, it would be re-mapped at every read
+        write(small, *[f"INSERT INTO notes (body) VALUES ('{'跟进记录' * 500}')" for _ in range(40)])
+        with small.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        small.close()
+    assert path.stat().st_size >= 64 * 1024
+    large = side_database(path)
+    try:
+        with large.cursor() as cursor:
+            cursor.execute("PRAGMA mmap_size")
+            assert cursor.fetchone() == (64 * 1024,)
+            cursor.execute("SELECT count(*) FROM notes")
+            assert cursor.fetchone() == (40,)
+    finally:
+        large.close()
