@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import quote
 
 PAUSE_SECONDS = 0.1
 
@@ -73,7 +74,9 @@ class Checkpointer:
             return None
         if self._connection is None or inode != self._inode:
             self._drop()
-            self._connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # mode=rw: a file removed meanwhile is not made again, empty, by connecting.
+            self._connection = sqlite3.connect(f"file:{quote(os.path.abspath(self.path))}?mode=rw", uri=True,
+                                               isolation_level=None, check_same_thread=False)
             # Sync as the writers' connections do (a fresh connection would sync FULL).
             self._connection.execute("PRAGMA synchronous=NORMAL")
             self._inode = inode

@@ -155,3 +155,16 @@ def test_only_a_database_file_larger_than_the_map_is_read_through_it(tmp_path, m
             assert cursor.fetchone() == (40,)
     finally:
         large.close()
+
+
+def test_the_checkpointer_never_makes_a_removed_database_file_again(tmp_path):
+    path = tmp_path / "gone 客户.sqlite3"  # a space and Chinese in the path, as a data dir may have
+    db = side_database(path)
+    write(db, "CREATE TABLE calls (id INTEGER PRIMARY KEY)")
+    assert wait_for(lambda: in_database_file(path, "SELECT count(*) FROM calls") == [(0,)])
+    db.close()
+    for leftover in tmp_path.glob("gone*"):
+        leftover.unlink()
+    checkpointer = checkpointer_for(str(path))
+    checkpointer.checkpoint()
+    assert not path.exists()
