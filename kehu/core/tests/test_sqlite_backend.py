@@ -23,6 +23,15 @@ def side_files_allowed(django_db_blocker):
         yield
 
 
+@pytest.fixture
+def side(tmp_path):
+    """A database file of the test's own and a connection to it, closed afterwards."""
+    path = tmp_path / "side.sqlite3"
+    db = side_database(path)
+    yield path, db
+    db.close()
+
+
 def side_database(path):
     handler = ConnectionHandler({"default": {
         "ENGINE": "kehu.core.sqlite", "NAME": str(path),
@@ -59,20 +68,16 @@ def wait_for(check, seconds=5.0):
     return False
 
 
-def test_committed_rows_reach_the_database_file_without_another_commit(tmp_path):
-    path = tmp_path / "side.sqlite3"
-    db = side_database(path)
-    try:
-        write(db, "CREATE TABLE calls (id INTEGER PRIMARY KEY, caller TEXT)")
-        write(db, "INSERT INTO calls (caller) VALUES ('13812345678')", "INSERT INTO calls (caller) VALUES ('02087654321')")
-        # Far below wal_autocheckpoint: SQLite itself would leave both rows in the WAL.
-        assert wait_for(lambda: in_database_file(path, "SELECT caller FROM calls ORDER BY id")
-                        == [("13812345678",), ("02087654321",)])
-        with db.cursor() as cursor:  # and the writer's own view is whole
-            cursor.execute("SELECT count(*) FROM calls")
-            assert cursor.fetchone() == (2,)
-    finally:
-        db.close()
+def test_committed_rows_reach_the_database_file_without_another_commit(side):
+    path, db = side
+    write(db, "CREATE TABLE calls (id INTEGER PRIMARY KEY, caller TEXT)")
+    write(db, "INSERT INTO calls (caller) VALUES ('13812345678')", "INSERT INTO calls (caller) VALUES ('02087654321')")
+    # Far below wal_autocheckpoint: SQLite itself would leave both rows in the WAL.
+    assert wait_for(lambda: in_database_file(path, "SELECT caller FROM calls ORDER BY id")
+                    == [("13812345678",), ("02087654321",)])
+    with db.cursor() as cursor:  # and the writer's own view is whole
+        cursor.execute("SELECT count(*) FROM calls")
+        assert cursor.fetchone() == (2,)
 
 
 def test_a_database_file_replaced_under_the_checkpointer_is_checkpointed_too(tmp_path):
@@ -92,43 +97,36 @@ def test_a_database_file_replaced_under_the_checkpointer_is_checkpointed_too(tmp
         second.close()
 
 
-def test_a_rolled_back_transaction_wakes_no_checkpoint(tmp_path):
-    path = tmp_path / "side.sqlite3"
-    db = side_database(path)
-    try:
-        write(db, "CREATE TABLE calls (id INTEGER PRIMARY KEY, caller TEXT)")
-        checkpointer = checkpointer_for(str(path))
-        assert wait_for(lambda: not checkpointer.wanted.is_set())
-        passes = checkpointer.passes
-        db._start_transaction_under_autocommit()
-        with db.cursor() as cursor:
-            cursor.execute("INSERT INTO calls (caller) VALUES ('x')")
-        db.rollback()
-        time.sleep(0.3)
-        assert checkpointer.passes == passes and not checkpointer.wanted.is_set()
-    finally:
-        db.close()
+def test_a_rolled_back_transaction_wakes_no_checkpoint(side):
+    path, db = side
+    write(db, "CREATE TABLE calls (id INTEGER PRIMARY KEY, caller TEXT)")
+    checkpointer = checkpointer_for(str(path))
+    assert wait_for(lambda: not checkpointer.wanted.is_set())
+    time.sleep(0.3)  # the pass that poke started, and its pause, are over
+    passes = checkpointer.passes
+    db._start_transaction_under_autocommit()
+    with db.cursor() as cursor:
+        cursor.execute("INSERT INTO calls (caller) VALUES ('x')")
+    db.rollback()
+    time.sleep(0.3)
+    assert checkpointer.passes == passes and not checkpointer.wanted.is_set()
 
 
-def test_a_big_transaction_commits_without_copying_and_the_thread_copies_it_after(tmp_path):
-    path = tmp_path / "side.sqlite3"
-    db = side_database(path)
-    try:
-        write(db, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
-        with db.cursor() as cursor:
-            cursor.execute("PRAGMA wal_autocheckpoint=20")  # so that 20 pages would copy in the commit
-        rows = [f"INSERT INTO customers (name) VALUES ('{'客户' * 200}{i}')" for i in range(300)]
-        with copied_back_later(db):
-            with db.cursor() as cursor:
-                cursor.execute("PRAGMA wal_autocheckpoint")
-                assert cursor.fetchone() == (0,)
-            write(db, *rows)
+def test_a_big_transaction_commits_without_copying_and_the_thread_copies_it_after(side):
+    path, db = side
+    write(db, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+    with db.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint=20")  # so that 20 pages would copy in the commit
+    rows = [f"INSERT INTO customers (name) VALUES ('{'客户' * 200}{i}')" for i in range(300)]
+    with copied_back_later(db):
         with db.cursor() as cursor:
             cursor.execute("PRAGMA wal_autocheckpoint")
-            assert cursor.fetchone() == (20,)  # the connection's own setting is back
-        assert wait_for(lambda: in_database_file(path, "SELECT count(*) FROM customers") == [(300,)])
-    finally:
-        db.close()
+            assert cursor.fetchone() == (0,)
+        write(db, *rows)
+    with db.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone() == (20,)  # the connection's own setting is back
+    assert wait_for(lambda: in_database_file(path, "SELECT count(*) FROM customers") == [(300,)])
 
 
 def test_only_a_database_file_larger_than_the_map_is_read_through_it(tmp_path, monkeypatch):
