@@ -31,6 +31,7 @@ PAUSE_SECONDS = 0.1
 
 _checkpointers: dict[str, Checkpointer] = {}
 _registry_lock = threading.Lock()
+_pass_lock = threading.Lock()  # a pass, or closing the connections before a fork
 
 
 class Checkpointer:
@@ -57,14 +58,15 @@ class Checkpointer:
             time.sleep(PAUSE_SECONDS)
 
     def checkpoint(self) -> None:
-        try:
-            connection = self._connect()
-            if connection is not None:
-                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        except sqlite3.Error:
-            # A file being replaced or removed (tests drop theirs): connect again next time.
-            self._drop()
-        self.passes += 1
+        with _pass_lock:
+            try:
+                connection = self._connect()
+                if connection is not None:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error:
+                # A file being replaced or removed (tests drop theirs): connect again next time.
+                self._drop()
+            self.passes += 1
 
     def _connect(self) -> sqlite3.Connection | None:
         try:
@@ -86,6 +88,16 @@ class Checkpointer:
         if self._connection is not None:
             self._connection.close()
         self._connection, self._inode = None, None
+
+
+def close_connections() -> None:
+    """Close this process's checkpoint connections (a later pass opens its own again):
+    `kehu serve` calls it before gunicorn forks the workers, since a SQLite connection
+    must not cross a fork."""
+    with _pass_lock:
+        for key, checkpointer in list(_checkpointers.items()):
+            if key.startswith(f"{os.getpid()}:"):
+                checkpointer._drop()
 
 
 def checkpointer_for(path: str) -> Checkpointer:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.utils import ConnectionHandler
 
 from kehu.core.sqlite import base
-from kehu.core.sqlite.checkpoint import checkpointer_for, copied_back_later
+from kehu.core.sqlite.checkpoint import checkpointer_for, close_connections, copied_back_later
 
 
 @pytest.fixture(autouse=True)
@@ -166,3 +166,15 @@ def test_the_checkpointer_never_makes_a_removed_database_file_again(tmp_path):
     checkpointer = checkpointer_for(str(path))
     checkpointer.checkpoint()
     assert not path.exists()
+
+
+
+def test_closed_checkpoint_connections_open_again_on_the_next_commit(side):
+    path, db = side
+    write(db, "CREATE TABLE calls (id INTEGER PRIMARY KEY, who TEXT)", "INSERT INTO calls (who) VALUES ('1')")
+    assert wait_for(lambda: in_database_file(path, "SELECT who FROM calls") == [("1",)])
+    checkpointer = checkpointer_for(str(path))
+    close_connections()  # as `kehu serve` does before gunicorn forks its workers
+    assert checkpointer._connection is None
+    write(db, "INSERT INTO calls (who) VALUES ('2')")
+    assert wait_for(lambda: in_database_file(path, "SELECT who FROM calls ORDER BY id") == [("1",), ("2",)])

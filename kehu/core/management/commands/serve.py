@@ -9,6 +9,9 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
+
+from kehu.core.sqlite import checkpoint
 
 
 class Command(BaseCommand):
@@ -28,6 +31,11 @@ class Command(BaseCommand):
         from kehu.wsgi import application
 
         call_command("migrate", interactive=False, verbosity=0)
+        # gunicorn forks the workers from this process, and a SQLite connection must not
+        # cross a fork: SQLite keeps its locks per process, and a worker would inherit this
+        # one's bookkeeping of them.
+        connections.close_all()
+        checkpoint.close_connections()
         workers = workers or max(2, (os.cpu_count() or 1) + 1)
         sweeper = None
         if not no_sweep:
