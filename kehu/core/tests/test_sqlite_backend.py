@@ -112,7 +112,7 @@ def test_a_rolled_back_transaction_wakes_no_checkpoint(side):
     assert checkpointer.passes == passes and not checkpointer.wanted.is_set()
 
 
-def test_a_big_transaction_commits_without_copying_and_the_thread_copies_it_after(side):
+def test_a_big_transaction_turns_sqlites_own_checkpoint_off_and_the_thread_copies_it_after(side):
     path, db = side
     write(db, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
     with db.cursor() as cursor:
@@ -155,7 +155,7 @@ def test_only_a_database_file_larger_than_the_map_is_read_through_it(tmp_path, m
         large.close()
 
 
-def test_the_checkpointer_never_makes_a_removed_database_file_again(tmp_path):
+def test_the_checkpointer_opens_a_path_with_spaces_and_chinese_and_never_makes_a_removed_file_again(tmp_path):
     path = tmp_path / "gone 客户.sqlite3"  # a space and Chinese in the path, as a data dir may have
     db = side_database(path)
     write(db, "CREATE TABLE calls (id INTEGER PRIMARY KEY)")
