@@ -6,6 +6,10 @@ from kehu.api import api, api_not_found
 from kehu.core import views as core_views
 
 urlpatterns = [
+    # The API first: Django tries the patterns in order, and API clients call most often.
+    path("api/", api.urls),
+    # Anything else under /api/ answers JSON too, never Django's HTML 404 page.
+    re_path(r"^api/", api_not_found),
     path("", core_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -25,7 +29,4 @@ urlpatterns = [
     path("outbound/", include("kehu.outbound.urls")),
     path("fieldwork/", include("kehu.fieldwork.urls")),
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
-    # Anything else under /api/ answers JSON too, never Django's HTML 404 page.
-    re_path(r"^api/", api_not_found),
 ]

@@ -86,7 +86,9 @@ def deadlines(start: dt.datetime, *, first_response_minutes: int, resolution_min
         calendar = business_calendar()
 
         def add(minutes: float) -> dt.datetime:
-            return calendar.add(local, minutes).replace(tzinfo=tz)
+            # In UTC, as the database hands times back: the API answers a new ticket's due
+            # times as it answers them when the ticket is read again.
+            return calendar.add(local, minutes).replace(tzinfo=tz).astimezone(dt.UTC)
 
     share = min(max(warn_percent, 1), 100) / 100
     return Deadlines(

@@ -183,3 +183,18 @@ def test_files_are_attached_and_bad_ones_refused(api_as, alice, settings, tmp_pa
     assert big.status_code == 422 and "big.pdf" in big.json()["message"]
     assert exe.status_code == 422 and ".exe" in exe.json()["message"]
     assert Ticket.objects.get(pk=tid).attachments.count() == 1
+
+
+def test_a_new_ticket_is_answered_exactly_as_reading_it_back_answers(api_as, alice, bob, customer):
+    """POST renders its answer without validating it again; GET validates. Both must agree,
+    for a plain ticket, one matched to a customer by phone, and a graded complaint."""
+    from kehu.service.models import ComplaintGrade
+
+    ComplaintGrade.objects.get_or_create(code="general", defaults={"name": "一般", "rank": 1})
+    for client, data in ((api_as(alice), {}), (api_as(alice), {"phone": "13812345678", "kind": "complaint"}),
+                         (api_as(bob), {"customer_id": customer.pk, "kind": "repair", "channel": "api",
+                                        "fault_location": "3号楼", "safety_note": "带电"})):
+        posted = create(client, **data)
+        assert posted.status_code == 201 and posted["Content-Type"] == "application/json; charset=utf-8"
+        read = client.get(f"/api/tickets/{posted.json()['id']}")
+        assert posted.json() == read.json()
