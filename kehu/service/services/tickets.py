@@ -36,6 +36,8 @@ from kehu.service.models import (
 from kehu.service.services.notify import notify_customer
 from kehu.service.validation import clean_ticket
 
+# The related rows a ticket's answer and page show (the API's TicketOut, the console).
+ANSWER_RELATED = ("grade", "category", "customer", "assignee", "team")
 # Whoever takes a call or a visitor is answering them already.
 ANSWERED_ON_CONTACT = (TicketChannel.PHONE, TicketChannel.WALK_IN)
 
@@ -165,7 +167,8 @@ def _keyed(by: User, key: str) -> Ticket | None:
         cursor.execute(f'SELECT "ticket_id" FROM "{IdempotencyKey._meta.db_table}" WHERE "user_id" = %s AND "key" = %s',
                        [by.pk, key])
         row = cursor.fetchone()
-    return Ticket.objects.filter(pk=row[0]).first() if row else None
+    # With what the ticket's answer shows, read in the same query.
+    return Ticket.objects.select_related(*ANSWER_RELATED).filter(pk=row[0]).first() if row else None
 
 
 def _insert_ticket(*, by: User | None, cleaned: dict[str, Any], links: dict[str, Any],

@@ -198,3 +198,10 @@ def test_a_new_ticket_is_answered_exactly_as_reading_it_back_answers(api_as, ali
         assert posted.status_code == 201 and posted["Content-Type"] == "application/json; charset=utf-8"
         read = client.get(f"/api/tickets/{posted.json()['id']}")
         assert posted.json() == read.json()
+    # A retry answers from one read of the first ticket, and the same way.
+    client = api_as(bob).client
+    payload = {"kind": "complaint", "channel": "api", "title": "停电", "phone": "13812345678"}
+    first = client.post("/api/tickets", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-9")
+    again = client.post("/api/tickets", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-9")
+    assert again.status_code == 201 and again.json() == first.json()
+    assert again.json()["customer"]["id"] == customer.pk and again.json()["grade"] == "general"
