@@ -56,8 +56,10 @@ class Source:
 def _ticket_texts(ticket: Any) -> tuple[str, str]:
     # The conversation is searched too (an agent remembers what was said, not the title):
     # replies, internal notes included, since only staff search.
+    # Each text once: the first reply repeats the description (an API or mail request).
     replies = [r.body for r in ticket.replies.all()]
-    body = "\n".join(filter(None, [ticket.description, ticket.fault_location, ticket.solution, *replies]))
+    body = "\n".join(dict.fromkeys(filter(None, [ticket.description, ticket.fault_location, ticket.solution,
+                                                  *replies])))
     return f"{ticket.number} {ticket.title}", body
 
 

@@ -155,3 +155,15 @@ def test_reindex_keeps_the_replies(alice):
     ticket_reply(ticket=ticket(alice, "燃气表", "读数异常"), by=alice, body="已约周三上门校表", internal=False)
     call_command("search", "reindex")
     assert titles(alice, "上门校表") == ["燃气表"]
+
+
+def test_the_description_repeated_as_the_first_reply_is_indexed_once(alice):
+    made = ticket(alice, "停水", "小区整栋楼停水，请尽快处理")  # the first reply repeats the description
+    assert made.replies.count() == 1
+    body = TicketDocument.objects.get(pk=made.pk).folded_body
+    assert body.count("停水") == 1
+    ticket_reply(ticket=made, by=alice, body="已通知水务所抢修", internal=False)
+    call_command("search", "reindex")
+    body = TicketDocument.objects.get(pk=made.pk).folded_body
+    assert body.count("停水") == 1 and "抢修" in body
+    assert titles(alice, "水务所") == ["停水"]
