@@ -66,6 +66,20 @@ def _policies() -> list[Any]:
     return policies
 
 
+def complaint_grades() -> list[Any]:
+    """The complaint grades by rank, kept with the policies (a complaint reads them when it
+    is created); saving or deleting a grade clears this process's copy (ServiceConfig.ready)."""
+    hit = _calendar_cache.get("grades")
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < CALENDAR_TTL_SECONDS:
+        return hit[1]
+    from kehu.service.models import ComplaintGrade
+
+    grades = list(ComplaintGrade.objects.order_by("rank", "id"))
+    _calendar_cache["grades"] = (now, grades)
+    return grades
+
+
 @dataclass(frozen=True)
 class Deadlines:
     first_response_due: dt.datetime

@@ -106,11 +106,12 @@ def _resolve_links(cleaned: dict[str, Any], by: User | None) -> dict[str, Any]:
 
 def _grade(data: dict[str, Any], kind: str) -> ComplaintGrade | None:
     code = str(data.get("grade") or "").strip()
+    grades = sla.complaint_grades()  # by rank
     if not code:
-        return ComplaintGrade.objects.order_by("rank").first() if kind == TicketKind.COMPLAINT else None
-    grade = ComplaintGrade.objects.filter(code=code).first()
+        return grades[0] if kind == TicketKind.COMPLAINT and grades else None
+    grade = next((g for g in grades if g.code == code), None)
     if grade is None:
-        codes = ", ".join(ComplaintGrade.objects.values_list("code", flat=True))
+        codes = ", ".join(g.code for g in grades)
         raise InvalidInput(_("Unknown complaint grade “%(code)s”; use one of: %(codes)s.")
                            % {"code": code[:20], "codes": codes}, field="grade", errors={"grade": _("Unknown grade.")})
     return grade

@@ -205,3 +205,17 @@ def test_a_new_ticket_is_answered_exactly_as_reading_it_back_answers(api_as, ali
     again = client.post("/api/tickets", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-9")
     assert again.status_code == 201 and again.json() == first.json()
     assert again.json()["customer"]["id"] == customer.pk and again.json()["grade"] == "general"
+
+
+def test_a_grade_added_or_removed_counts_for_the_next_complaint(api_as, alice):
+    from kehu.service.models import ComplaintGrade
+
+    ComplaintGrade.objects.all().delete()
+    assert create(api_as(alice), kind="complaint").json()["grade"] is None
+    ComplaintGrade.objects.create(code="serious", name="较重", rank=2)
+    assert create(api_as(alice), kind="complaint").json()["grade"] == "serious"
+    ComplaintGrade.objects.create(code="minor", name="一般", rank=1)
+    assert create(api_as(alice), kind="complaint", grade="serious").json()["grade"] == "serious"
+    assert create(api_as(alice), kind="complaint").json()["grade"] == "minor"  # the lowest rank by default
+    response = create(api_as(alice), kind="complaint", grade="huge")
+    assert response.status_code == 422 and "minor, serious" in response.json()["message"]
