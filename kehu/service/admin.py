@@ -9,7 +9,6 @@ from kehu.service.models import (
     Ticket,
     TicketCategory,
 )
-from kehu.service.sla import forget_calendar
 
 
 @admin.register(TicketCategory)
@@ -40,20 +39,12 @@ class SlaPolicyAdmin(admin.ModelAdmin):
         }),
     ]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        super().save_model(request, obj, form, change)
-        forget_calendar()
-
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ["date", "name", "is_workday"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
-
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        super().save_model(request, obj, form, change)
-        forget_calendar()
 
 
 @admin.register(Ticket)
