@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,58 +27,53 @@ def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(periods)  # type: ignore[return-value]
 
 
-def business_calendar() -> BusinessCalendar:
-    """The service center's calendar: settings for the week, CalendarDay rows for exceptions.
-
-    Read on every ticket creation, so each process keeps it for a minute; saving a
-    calendar day clears this process's copy at once.
-    """
-    hit = _calendar_cache.get("default")
+def _kept(name: str, load: Callable[[], Any]) -> Any:
+    """load()'s answer, kept in this process for CALENDAR_TTL_SECONDS. Saving or deleting a
+    calendar day, policy or grade clears every copy at once (ServiceConfig.ready); other
+    processes follow within the minute."""
+    hit = _calendar_cache.get(name)
     now = time.monotonic()
     if hit is not None and now - hit[0] < CALENDAR_TTL_SECONDS:
         return hit[1]
-    from kehu.service.models import CalendarDay
-
-    days = list(CalendarDay.objects.values_list("date", "is_workday"))
-    calendar = BusinessCalendar(
-        hours=parse_hours(settings.KEHU_WORKING_HOURS),
-        weekend=frozenset(settings.KEHU_WEEKEND_DAYS),
-        holidays=frozenset(d for d, work in days if not work),
-        workdays=frozenset(d for d, work in days if work),
-    )
-    _calendar_cache["default"] = (now, calendar)
-    return calendar
+    value = load()
+    _calendar_cache[name] = (now, value)
+    return value
 
 
 def forget_calendar(**kwargs: object) -> None:
     _calendar_cache.clear()
 
 
+def business_calendar() -> BusinessCalendar:
+    """The service center's calendar: settings for the week, CalendarDay rows for exceptions
+    (read on every ticket creation, so kept)."""
+    return _kept("default", _load_calendar)
+
+
+def _load_calendar() -> BusinessCalendar:
+    from kehu.service.models import CalendarDay
+
+    days = list(CalendarDay.objects.values_list("date", "is_workday"))
+    return BusinessCalendar(
+        hours=parse_hours(settings.KEHU_WORKING_HOURS),
+        weekend=frozenset(settings.KEHU_WEEKEND_DAYS),
+        holidays=frozenset(d for d, work in days if not work),
+        workdays=frozenset(d for d, work in days if work),
+    )
+
+
 def _policies() -> list[Any]:
-    """All SLA policies, kept with the calendar: a handful of rows read on every new ticket."""
-    hit = _calendar_cache.get("policies")
-    now = time.monotonic()
-    if hit is not None and now - hit[0] < CALENDAR_TTL_SECONDS:
-        return hit[1]
+    """All SLA policies: a handful of rows read on every new ticket."""
     from kehu.service.models import SlaPolicy
 
-    policies = list(SlaPolicy.objects.all())
-    _calendar_cache["policies"] = (now, policies)
-    return policies
+    return _kept("policies", lambda: list(SlaPolicy.objects.all()))
 
 
 def complaint_grades() -> list[Any]:
-    """The complaint grades by rank, kept with the policies (a complaint reads them when it
-    is created); saving or deleting a grade clears this process's copy (ServiceConfig.ready)."""
-    hit = _calendar_cache.get("grades")
-    now = time.monotonic()
-    if hit is not None and now - hit[0] < CALENDAR_TTL_SECONDS:
-        return hit[1]
+    """The complaint grades by rank (a complaint reads them when it is created)."""
     from kehu.service.models import ComplaintGrade
 
-    grades = list(ComplaintGrade.objects.order_by("rank", "id"))
-    _calendar_cache["grades"] = (now, grades)
-    return grades
+    return _kept("grades", lambda: list(ComplaintGrade.objects.order_by("rank", "id")))
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,8 @@ def test_a_given_primary_key_is_kept_and_foreign_keys_hold(alice):
 
 
 def test_values_bound_as_they_are_equal_what_each_field_would_prepare(alice):
-    """The shortcut for plain values (text, whole numbers, flags, keys, empty nullables)
-    binds exactly what the field's own preparation gives, for every kind of field."""
+    """The shortcut for plain values (text, whole numbers, flags, keys, aware datetimes, empty
+    nullables) binds exactly what the field's own preparation gives, for every kind of field."""
     from django.db import connection
     from django.utils import timezone
 

@@ -1,5 +1,8 @@
 """The ticket API as an integration (or the agent's console) uses it."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from kehu.service.choices import TicketStatus
 from kehu.service.models import IdempotencyKey, Ticket
 
@@ -202,8 +205,10 @@ def test_a_new_ticket_is_answered_exactly_as_reading_it_back_answers(api_as, ali
     client = api_as(bob).client
     payload = {"kind": "complaint", "channel": "api", "title": "停电", "phone": "13812345678"}
     first = client.post("/api/tickets", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-9")
-    again = client.post("/api/tickets", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-9")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.post("/api/tickets", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-9")
     assert again.status_code == 201 and again.json() == first.json()
+    assert [q["sql"] for q in queries.captured_queries if '"service_ticket"' in q["sql"]][1:] == []  # one read
     assert again.json()["customer"]["id"] == customer.pk and again.json()["grade"] == "general"
 
 
