@@ -241,6 +241,72 @@ class Http:
         return resp.status, {k.lower(): v for k, v in resp.headers.items()}, data, elapsed
 
 
+class LeanHttp:
+    """HTTP/1.1 keep-alive on a plain socket: a request is one send, an answer is read by its
+    Content-Length. A load generator on the server's own two cores takes CPU from the server:
+    http.client parses every answer's headers through the email package (0.28-0.38 ms of CPU
+    a POST with 8 clients); this client spends 0.13-0.18 ms."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.sock: socket.socket | None = None
+        self.buffer = b""
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+        self.sock, self.buffer = None, b""
+
+    def request(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        message = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Content-Length: {len(body)}\r\n\r\n"
+                   .encode() + body)
+        for attempt in range(2):  # a keep-alive connection the server has closed: open a new one once
+            try:
+                if self.sock is None:
+                    self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=120)
+                    self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                self.sock.sendall(message)
+                return self._answer()
+            except (ConnectionError, EOFError):
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _receive(self) -> None:
+        assert self.sock is not None
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise EOFError("the server closed the connection")
+        self.buffer += chunk
+
+    def _answer(self) -> tuple[int, bytes]:
+        while b"\r\n\r\n" not in self.buffer:
+            self._receive()
+        head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        status = int(lines[0].split()[1])
+        length, closing = None, False
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"connection":
+                closing = value.strip().lower() == b"close"
+            elif name == b"transfer-encoding":
+                raise ValueError("chunked answers are not read by this client")
+        if length is None:
+            raise ValueError(f"an answer without Content-Length: {head[:200]!r}")
+        while len(self.buffer) < length:
+            self._receive()
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        if closing:
+            self.close()
+        return status, body
+
+
 def api_token(username: str) -> str:
     out = subprocess.run(kehu("token", "create", username, "--name", "bench"), cwd=ROOT, check=True,
                          capture_output=True, text=True)

@@ -49,6 +49,9 @@ def parse_args() -> argparse.Namespace:
                    help="Each client reopens its connection after this many requests (0: never). gunicorn "
                         "keeps a connection on one worker for its life, so 8 connections held for the whole "
                         "run split 5/2/1 or 3/3/2 over 3 workers by chance, and the split set the result.")
+    p.add_argument("--client", choices=["lean", "stdlib"], default="lean",
+                   help="The load generator: a plain-socket HTTP/1.1 client (lean) or http.client (stdlib). "
+                        "Both run on the server's own cores; the lean one takes less of them.")
     p.add_argument("--requests", type=int, default=200, help="Timed requests per page.")
     p.add_argument("--db", choices=["sqlite", "postgres"], default=None)
     p.add_argument("--data-dir", default=None)
@@ -60,49 +63,74 @@ def parse_args() -> argparse.Namespace:
 
 # --- 1. intake ------------------------------------------------------------------------------
 
-def intake(port: int, token: str, posts: int, clients: int, reconnect_every: int = 0) -> dict[str, object]:
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of all cores so far, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+def intake(port: int, token: str, posts: int, clients: int, reconnect_every: int = 0,
+           client_kind: str = "lean") -> dict[str, object]:
     per_client = posts // clients
     run = uuid.uuid4().hex[:6]  # tells this run's tickets from earlier ones in a reused database
     statuses: dict[int, int] = {}
+    unanswered: list[bytes] = []  # a 2xx whose body is not a ticket
     keys: set[str] = set()
     lock = threading.Lock()
     barrier = threading.Barrier(clients + 1)
 
     def client(n: int) -> None:
-        http_ = common.Http(port)
+        lean = common.LeanHttp(port) if client_kind == "lean" else None
+        http_ = common.Http(port) if lean is None else None
         sent: list[str] = []
         rng = random.Random(n)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         barrier.wait()
         for i in range(per_client):
             if reconnect_every and i and i % reconnect_every == 0:
-                http_.conn.close()  # the next request connects again, to whichever worker accepts
+                # the next request connects again, to whichever worker accepts
+                if lean:
+                    lean.close()
+                else:
+                    http_.conn.close()
             retry = sent and rng.random() < 0.1
             key = rng.choice(sent) if retry else uuid.uuid4().hex
             sent.append(key)
             body = json.dumps({"kind": rng.choice(TICKET_KINDS), "channel": "api", "title": f"{run}压测工单 {n}-{i}",
                                "description": "客户来电反映问题，需要处理。", "phone": f"139{n:02d}{i:06d}"})
-            status, _h, _b, _ms = http_.request("POST", "/api/tickets", {
-                "Authorization": f"Bearer {token}", "Content-Type": "application/json", "Idempotency-Key": key,
-            }, body)
+            if lean:
+                status, answer = lean.request("POST", "/api/tickets", {**headers, "Idempotency-Key": key},
+                                              body.encode())
+            else:
+                status, _h, answer, _ms = http_.request("POST", "/api/tickets", {**headers, "Idempotency-Key": key},
+                                                        body)
             with lock:
                 statuses[status] = statuses.get(status, 0) + 1
                 keys.add(key)
+                if status < 300 and b'"number"' not in answer:
+                    unanswered.append(answer[:200])
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for t in threads:
         t.start()
     barrier.wait()
-    started = time.perf_counter()
+    started, cpu_before, busy_before = time.perf_counter(), time.process_time(), machine_busy()
     for t in threads:
         t.join()
     seconds = time.perf_counter() - started
+    client_cpu = time.process_time() - cpu_before
+    busy, total = (after - before for after, before in zip(machine_busy(), busy_before, strict=True))
     from kehu.service.models import Ticket
 
     created = Ticket.objects.filter(title__startswith=f"{run}压测工单").count()
-    return {"requests": per_client * clients, "seconds": round(seconds, 2),
-            "requests_per_s": round(per_client * clients / seconds), "tickets_per_s": round(created / seconds),
-            "statuses": statuses, "tickets": created, "distinct_keys": len(keys),
-            "duplicates": created - len(keys)}
+    requests = per_client * clients
+    return {"client": client_kind, "requests": requests, "seconds": round(seconds, 2),
+            "requests_per_s": round(requests / seconds), "tickets_per_s": round(created / seconds),
+            "statuses": statuses, "answers without a ticket": len(unanswered), "tickets": created,
+            "distinct_keys": len(keys), "duplicates": created - len(keys),
+            "client_cpu_ms_per_request": round(client_cpu * 1000 / requests, 2),
+            "machine_busy_percent": round(100 * busy / max(total, 1))}
 
 
 # --- 2. load --------------------------------------------------------------------------------
@@ -210,7 +238,7 @@ def main() -> None:
         server = common.start_server(port, args.workers, log)
         try:
             token = common.api_token("agent")
-            results["intake"] = intake(port, token, args.posts, args.clients, args.reconnect_every)
+            results["intake"] = intake(port, token, args.posts, args.clients, args.reconnect_every, args.client)
         finally:
             common.stop_server(server)
         print("intake:", results["intake"], flush=True)
