@@ -46,7 +46,20 @@ def log_action(
 ) -> AuditEntry:
     """Record `action` (namespaced, e.g. "customer.claimed") done by `actor` to `obj`."""
     # insert_row: AuditEntry has no signals, and every action writes one (see core.inserts).
-    return insert_row(AuditEntry(
+    return insert_row(audit_entry(action, actor=actor, obj=obj, customer_id=customer_id, changes=changes, note=note))
+
+
+def audit_entry(
+    action: str,
+    *,
+    actor: Any,
+    obj: models.Model | None = None,
+    customer_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+) -> AuditEntry:
+    """The entry `log_action` writes, not yet written (for `insert_family` with a new obj)."""
+    return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         object_type=obj._meta.model_name if obj is not None else "",
@@ -54,4 +67,4 @@ def log_action(
         customer_id=customer_id,
         changes={k: _plain(v) for k, v in (changes or {}).items()},
         note=note[:255],
-    ))
+    )

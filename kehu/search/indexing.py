@@ -56,8 +56,9 @@ class Source:
 def _ticket_texts(ticket: Any) -> tuple[str, str]:
     # The conversation is searched too (an agent remembers what was said, not the title):
     # replies, internal notes included, since only staff search.
-    # Each text once: the first reply repeats the description (an API or mail request).
-    replies = [r.body for r in ticket.replies.all()]
+    # Each text once: the first reply repeats the description (an API or mail request). A
+    # ticket not yet written has no thread but that first reply.
+    replies = [r.body for r in ticket.replies.all()] if ticket.pk is not None else []
     body = "\n".join(dict.fromkeys(filter(None, [ticket.description, ticket.fault_location, ticket.solution,
                                                   *replies])))
     return f"{ticket.number} {ticket.title}", body
@@ -97,13 +98,19 @@ def document_values(source: Source, obj: Any) -> dict[str, str]:
     }
 
 
+def new_document(source: Source, obj: Any) -> Any:
+    """obj's document, not yet written; its key is obj's (unset while obj is not written)."""
+    return source.document_class(pk=obj.pk, **document_values(source, obj))
+
+
 def index_object(source: Source, obj: Any, *, new: bool = False) -> None:
     """Write obj's document; `new`: obj was created in this transaction, so it has none yet."""
+    if new:
+        insert_row(new_document(source, obj))
+        return
     values = document_values(source, obj)
     documents = source.document_class.objects
-    if new:
-        insert_row(source.document_class(pk=obj.pk, **values))
-    elif not documents.filter(pk=obj.pk).update(**values):
+    if not documents.filter(pk=obj.pk).update(**values):
         documents.create(pk=obj.pk, **values)
 
 

@@ -1,10 +1,15 @@
-"""insert_row writes the same row save() would, on both databases."""
+"""insert_row writes the same row save() would, on both databases; insert_family writes a
+parent and the rows that refer to it, whole or not at all."""
 
 import datetime as dt
 
-from kehu.core.inserts import insert_row
+import pytest
+from django.db import IntegrityError
+
+from kehu.core.inserts import family_transaction, insert_family, insert_row
 from kehu.core.models import AuditEntry
-from kehu.service.models import Reply, Ticket
+from kehu.search.models import TicketDocument
+from kehu.service.models import IdempotencyKey, Reply, Ticket
 
 
 def stored(obj):
@@ -71,3 +76,40 @@ def test_values_bound_as_they_are_equal_what_each_field_would_prepare(alice):
         # (type, value): PostgreSQL's wrappers (Int2, Jsonb …) must match too; Jsonb compares by identity.
         assert [(type(v), getattr(v, "obj", v)) for v in shortcut] == [(type(v), getattr(v, "obj", v)) for v in generic]
     assert any(plain for _f, _a, plain, _ad in plan)  # the shortcut is taken for some of them
+
+
+def family(alice, number, key):
+    ticket = Ticket(number=number, kind="repair", channel="api", title="表箱冒烟", description="楼下表箱冒烟",
+                    created_by=alice, team=alice.department)
+    reply = Reply(ticket=ticket, body=ticket.description, via="api")
+    entry = AuditEntry(actor=alice, action="ticket.created", object_type="ticket", changes={"number": [None, number]})
+    return ticket, [(entry, "object_id"), (reply, "ticket_id"),
+                    (TicketDocument(folded_title=number, folded_body="楼下表箱冒烟", terms="表箱"), "ticket_id"),
+                    (IdempotencyKey(user=alice, key=key), "ticket_id")]
+
+
+def test_a_family_of_rows_refers_to_its_new_parent(alice, django_assert_num_queries):
+    ticket, rows = family(alice, "T2026112299990", "k-1")
+    insert_family(ticket, rows)
+    (entry, _), (reply, _), (document, _), (key, _) = rows
+    assert Ticket.objects.filter(pk=ticket.pk, number="T2026112299990").exists()
+    assert AuditEntry.objects.get(pk=entry.pk).object_id == ticket.pk
+    assert Reply.objects.get(pk=reply.pk).ticket_id == ticket.pk and document.pk == ticket.pk
+    assert TicketDocument.objects.get(pk=ticket.pk).folded_body == "楼下表箱冒烟"
+    assert IdempotencyKey.objects.get(pk=key.pk).ticket_id == ticket.pk
+    with django_assert_num_queries(0):  # the rows keep the parent object, not a key to read again
+        assert reply.ticket is ticket and key.ticket is ticket and not reply._state.adding
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_family_is_written_whole_or_not_at_all(org, alice):
+    # Outside any transaction: on PostgreSQL one statement, committed alone.
+    ticket, rows = family(alice, "T2026112299991", "k-2")
+    with family_transaction():
+        insert_family(ticket, rows)
+    again, rows = family(alice, "T2026112299992", "k-2")  # the key is taken: the last row fails
+    with pytest.raises(IntegrityError), family_transaction():
+        insert_family(again, rows)
+    assert not Ticket.objects.filter(number="T2026112299992").exists()
+    assert AuditEntry.objects.filter(changes__number=[None, "T2026112299992"]).count() == 0
+    assert Reply.objects.count() == 1 and TicketDocument.objects.count() == 1
