@@ -35,18 +35,10 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
-def log_action(
-    action: str,
-    *,
-    actor: Any,
-    obj: models.Model | None = None,
-    customer_id: int | None = None,
-    changes: dict[str, Any] | None = None,
-    note: str = "",
-) -> AuditEntry:
-    """Record `action` (namespaced, e.g. "customer.claimed") done by `actor` to `obj`."""
+def log_action(action: str, **fields: Any) -> AuditEntry:
+    """Record `action` (namespaced, e.g. "customer.claimed"); fields as for `audit_entry`."""
     # insert_row: AuditEntry has no signals, and every action writes one (see core.inserts).
-    return insert_row(audit_entry(action, actor=actor, obj=obj, customer_id=customer_id, changes=changes, note=note))
+    return insert_row(audit_entry(action, **fields))
 
 
 def audit_entry(
@@ -58,7 +50,8 @@ def audit_entry(
     changes: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEntry:
-    """The entry `log_action` writes, not yet written (for `insert_family` with a new obj)."""
+    """The entry for `action` done by `actor` to `obj`, not yet written (`log_action` writes it;
+    `insert_family` with an obj not yet written)."""
     return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
