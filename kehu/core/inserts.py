@@ -143,7 +143,7 @@ def insert_family(parent: models.Model, rows: list[tuple[models.Model, str]], *,
     """INSERT parent, then each row with its column `attname` set to the parent's new key.
 
     PostgreSQL takes them as one statement: one round trip instead of one a row, and atomic
-    on its own (see `family_transaction`). Each round trip wakes the client and a server
+    on its own (see `one_statement_transaction`). Each round trip wakes the client and a server
     backend on the same two cores; a new ticket made twelve of them. Elsewhere the rows are
     inserted one by one (SQLite runs in process: a statement costs no trip).
     """
@@ -173,11 +173,12 @@ def insert_family(parent: models.Model, rows: list[tuple[models.Model, str]], *,
     return parent
 
 
-def family_transaction(using: str = "default") -> Any:
-    """What must wrap a block whose only write is `insert_family`: on PostgreSQL outside a
-    transaction nothing (its one statement commits alone: BEGIN and COMMIT are two round
-    trips more), else `transaction.atomic()`."""
+def one_statement_transaction(using: str = "default", *, savepoint: bool = True) -> Any:
+    """What must wrap a block whose only write is one statement (`insert_family` on
+    PostgreSQL, an upsert): on PostgreSQL outside a transaction nothing (the statement commits
+    alone: BEGIN and COMMIT are two round trips more), else `transaction.atomic()` (SQLite's
+    writers queue on its BEGIN, kehu.core.sqlite)."""
     connection = connections[using]
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         return contextlib.nullcontext()
-    return transaction.atomic(using=using)
+    return transaction.atomic(using=using, savepoint=savepoint)

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError
 
-from kehu.core.inserts import family_transaction, insert_family, insert_row
+from kehu.core.inserts import insert_family, insert_row, one_statement_transaction
 from kehu.core.models import AuditEntry
 from kehu.search.models import TicketDocument
 from kehu.service.models import IdempotencyKey, Reply, Ticket
@@ -105,10 +105,10 @@ def test_a_family_of_rows_refers_to_its_new_parent(alice, django_assert_num_quer
 def test_a_family_is_written_whole_or_not_at_all(org, alice):
     # Outside any transaction: on PostgreSQL one statement, committed alone.
     ticket, rows = family(alice, "T2026112299991", "k-2")
-    with family_transaction():
+    with one_statement_transaction():
         insert_family(ticket, rows)
     again, rows = family(alice, "T2026112299992", "k-2")  # the key is taken: the last row fails
-    with pytest.raises(IntegrityError), family_transaction():
+    with pytest.raises(IntegrityError), one_statement_transaction():
         insert_family(again, rows)
     assert not Ticket.objects.filter(number="T2026112299992").exists()
     assert AuditEntry.objects.filter(changes__number=[None, "T2026112299992"]).count() == 0

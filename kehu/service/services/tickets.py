@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from kehu.accounts.models import Department, User
 from kehu.core.audit import audit_entry, log_action
 from kehu.core.errors import Conflict, InvalidInput
-from kehu.core.inserts import family_transaction, insert_family
+from kehu.core.inserts import insert_family, one_statement_transaction
 from kehu.customers.models import Contact, Customer
 from kehu.search import indexing
 from kehu.service import sla
@@ -54,10 +53,7 @@ def next_ticket_number(now: Any = None) -> str:
     """
     day = timezone.localdate(now or timezone.now())
     table = connection.ops.quote_name(TicketCounter._meta.db_table)
-    # One statement needs no transaction of its own on PostgreSQL (BEGIN and COMMIT were two
-    # round trips more); SQLite's writers queue on BEGIN (kehu.core.sqlite).
-    around = transaction.atomic(savepoint=False) if connection.vendor == "sqlite" else contextlib.nullcontext()
-    with around, connection.cursor() as cursor:
+    with one_statement_transaction(savepoint=False), connection.cursor() as cursor:
         cursor.execute(
             f'INSERT INTO {table} ("day", "last") VALUES (%s, 1) '
             f'ON CONFLICT ("day") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"',
@@ -150,7 +146,7 @@ def ticket_create(*, by: User | None, data: dict[str, Any], idempotency_key: str
     # second one per ticket only hands the write lock round once more.
     number = next_ticket_number() if connection.vendor != "sqlite" else ""
     try:
-        with family_transaction():
+        with one_statement_transaction():
             number = number or next_ticket_number()
             ticket = _insert_ticket(by=by, cleaned=cleaned, links=links, grade=grade, number=number, via=via,
                                     key=key if by is not None else "")

@@ -3,8 +3,9 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kehu.core.models import AuditEntry
 from kehu.service.choices import TicketStatus
-from kehu.service.models import IdempotencyKey, Ticket
+from kehu.service.models import IdempotencyKey, Reply, Ticket
 
 
 def create(client, **data):
@@ -210,6 +211,25 @@ def test_a_new_ticket_is_answered_exactly_as_reading_it_back_answers(api_as, ali
     assert again.status_code == 201 and again.json() == first.json()
     assert [q["sql"] for q in queries.captured_queries if '"service_ticket"' in q["sql"]][1:] == []  # one read
     assert again.json()["customer"]["id"] == customer.pk and again.json()["grade"] == "general"
+
+
+def test_a_new_ticket_is_written_by_two_statements_on_postgresql(api_as, alice):
+    # The day's number, then the ticket with its audit entry, first reply, search document
+    # and key in one statement: each statement is a round trip to PostgreSQL's server.
+    client = api_as(alice).client
+    payload = {"kind": "inquiry", "channel": "api", "title": "电费", "description": "询问电费", "phone": "13900001111"}
+    with CaptureQueriesContext(connection) as queries:
+        posted = client.post("/api/tickets", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert posted.status_code == 201
+    writes = [q["sql"].split(" ", 3)[:3] for q in queries.captured_queries if q["sql"].startswith(("INSERT", "WITH"))]
+    if connection.vendor == "postgresql":
+        assert writes == [["INSERT", "INTO", '"service_ticketcounter"'], ["WITH", "r0", "AS"]]
+    else:
+        assert len(writes) == 6  # the counter, then one INSERT a row
+    ticket = posted.json()["id"]
+    assert Reply.objects.get(ticket_id=ticket).body == "询问电费"
+    assert AuditEntry.objects.get(object_type="ticket", object_id=ticket).action == "ticket.created"
+    assert IdempotencyKey.objects.get(key="k-1").ticket_id == ticket
 
 
 def test_a_grade_added_or_removed_counts_for_the_next_complaint(api_as, alice):
