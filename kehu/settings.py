@@ -116,6 +116,9 @@ if os.environ.get("DATABASE_URL"):
     # 15 ms of work. Kehu's queries are short; JIT only pays off on long analytic scans.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()  # after any from the URL
+    # The hot path's hand-written statements stay prepared on their connection (kehu.core.prepared).
+    if os.environ.get("KEHU_PG_PREPARE", "1") != "0":
+        _options.setdefault("prepare_threshold", 1)
 else:
     DATABASES = {
         "default": {

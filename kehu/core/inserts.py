@@ -21,6 +21,8 @@ from typing import Any
 
 from django.db import connections, models, transaction
 
+from kehu.core.prepared import prepared_cursor
+
 # A plain value (text, a whole number, a flag, a key, an aware datetime, an empty nullable)
 # skips its field's generic preparation and takes only its last step, the backend's adapter
 # where there is one. The generic preparation of every field took 0.48 of insert_row's
@@ -161,7 +163,7 @@ def insert_family(parent: models.Model, rows: list[tuple[models.Model, str]], *,
     for obj, (plan, at) in zip([parent, *(row for row, _a in rows)], plans, strict=True):
         values = prepared_params(obj, plan, connection)
         params += values if at is None else values[:at] + values[at + 1:]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection.alias) as cursor:
         cursor.execute(sql, params)
         keys = cursor.fetchone()
     parent.pk = keys[0]

@@ -17,6 +17,7 @@ from kehu.accounts.models import DataScope
 from kehu.core import search
 from kehu.core.identifiers import normalize_credit_code, normalize_name
 from kehu.core.phones import PHONE_ENDING_DIGITS, try_normalize_phone
+from kehu.core.prepared import prepared_cursor
 from kehu.customers.search_index import (
     PG_VECTOR,
     pg_hits,
@@ -65,7 +66,7 @@ class CustomerQuerySet(models.QuerySet):
 
         customers, contacts = self.model._meta.db_table, Contact._meta.db_table
         live = " AND c.deleted_at IS NULL" if alive else ""
-        with connections[self.db].cursor() as cursor:
+        with prepared_cursor(self.db) as cursor:
             cursor.execute(
                 f"SELECT c.id FROM {customers} c WHERE c.phone_norm = %s{live} UNION "
                 f"SELECT c.id FROM {contacts} k JOIN {customers} c ON c.id = k.customer_id "

@@ -90,8 +90,9 @@ def create_ticket(request: HttpRequest, payload: TicketIn,
     ticket, _created = services.ticket_create(by=request.user, data=payload.dict(), idempotency_key=idempotency_key,
                                               via=ReplyVia.API)  # created or not, the answer is the same
     # A new ticket holds its related objects already, so it is answered without reading it
-    # back. A replay answers as the first request did, from one read with those objects
-    # (services.ANSWER_RELATED); keys are per user, and the ticket's creator always sees it.
+    # back. A replay answers as the first request did, from one read of the ticket with the
+    # caller's own team attached (services.ANSWER_RELATED; the others load when set); keys
+    # are per user, and the ticket's creator always sees it.
     # ticket_out builds exactly TicketOut's fields, so the answer is rendered without ninja
     # validating it once more (tested equal to what GET /api/tickets/{id} answers).
     from kehu.api import api  # the root imports this module
