@@ -41,12 +41,14 @@ def make_user(username: str, role: str, department: Department | None, **extra: 
 
 @pytest.fixture(autouse=True)
 def _fresh_role_policies() -> None:
-    """Role policies, the business calendar and SLA policies are cached per process;
-    a rolled-back (or flushed) test must not leak its own."""
+    """Role policies, the business calendar, SLA policies and search plan hints are cached
+    per process; a rolled-back (or flushed) test must not leak its own."""
+    from kehu.search.query import forget_hints
     from kehu.service.sla import forget_calendar
 
     forget_role_policies()
     forget_calendar()
+    forget_hints()
 
 
 def set_policy(role: str, **fields: object) -> RolePolicy:

@@ -182,6 +182,12 @@ def _hint(key: tuple[str, str, str], compute: Callable[[], Any]) -> Any:
     return value
 
 
+def forget_hints() -> None:
+    """Drop the kept hints (tests: a rolled-back test's newest key and estimates must not
+    steer the next one's plan)."""
+    _hints.clear()
+
+
 def _top_key(source: Source, db: str) -> int | None:
     """The newest document's key. A stale one is harmless: the first slice has no upper
     bound, so documents added since are still read first."""

@@ -19,9 +19,9 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
 
 @pytest.fixture(autouse=True)
 def _fresh_hints():
-    query._hints.clear()  # the newest key and estimates of earlier tests' tickets
+    query.forget_hints()  # the newest key and estimates of earlier tests' tickets
     yield
-    query._hints.clear()
+    query.forget_hints()
 
 
 def ticket(by, title):
