@@ -178,7 +178,8 @@ def _hint(key: tuple[str, str, str], compute: Callable[[], Any]) -> Any:
     if len(_hints) > 5000:
         _hints.clear()
     value = compute()
-    _hints[key] = (now, value)
+    if value is not None:  # an empty table's "no newest key" would hide the first documents for a minute
+        _hints[key] = (now, value)
     return value
 
 

@@ -135,6 +135,8 @@ def ticket_create(*, by: User | None, data: dict[str, Any], idempotency_key: str
                   via: str = ReplyVia.CONSOLE) -> tuple[Ticket, bool]:
     """Take a request. Returns (ticket, created); a repeated idempotency key returns the first."""
     key = (idempotency_key or "").strip()[:100]
+    if any(ch < " " or ch == "\x7f" for ch in key):  # PostgreSQL refuses NUL in text; no client means them
+        raise InvalidInput(_("The Idempotency-Key may not contain control characters."), field="Idempotency-Key")
     if key and by is not None and (earlier := _keyed(by, key)) is not None:
         return earlier, False
     cleaned, errors = clean_ticket(data)

@@ -48,6 +48,14 @@ def test_same_idempotency_key_returns_the_same_ticket(api_as, alice):
     assert other.json()["id"] != first.json()["id"]
 
 
+def test_a_key_with_control_characters_is_refused_and_creates_nothing(api_as, alice):
+    client = api_as(alice).client
+    payload = {"kind": "repair", "channel": "api", "title": "停电", "description": "整栋楼停电"}
+    response = client.post("/api/tickets", payload, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k\x00")
+    assert response.status_code == 422 and response.json()["field"] == "Idempotency-Key"
+    assert Ticket.objects.count() == 0
+
+
 def test_missing_fields_are_named(api_as, alice):
     response = api_as(alice).post("/api/tickets", {"kind": "nonsense", "channel": "phone"})
     assert response.status_code == 422

@@ -53,6 +53,13 @@ def test_numbers_and_words_are_still_found(api_as, alice, tickets):
     assert numbers(api_as(alice).get("/api/tickets", q="？？").json()) == set()  # no word to look for
 
 
+def test_the_first_tickets_are_found_right_after_a_search_found_none(api_as, alice):
+    agent = api_as(alice)
+    assert numbers(agent.get("/api/tickets", q="阶梯电价").json()) == set()  # nothing written yet
+    first = create(agent, title="咨询电价")
+    assert numbers(agent.get("/api/tickets", q="阶梯电价").json()) == {first["number"]}
+
+
 def test_words_typed_in_traditional_characters_find_simplified_tickets(api_as, alice, tickets):
     assert numbers(api_as(alice).get("/api/tickets", q="電表").json()) == {tickets["hengda"]["number"]}
 
