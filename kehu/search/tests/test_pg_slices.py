@@ -17,13 +17,6 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
                                 reason="key slices are PostgreSQL's way; SQLite walks FTS5")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_hints():
-    query.forget_hints()  # the newest key and estimates of earlier tests' tickets
-    yield
-    query.forget_hints()
-
-
 def ticket(by, title):
     made, _ = ticket_create(by=by, data={"kind": "inquiry", "channel": "phone", "title": title,
                                          "description": "客户来电"})
