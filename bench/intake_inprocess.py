@@ -6,7 +6,7 @@ database server's CPU per `ticket_create` call.
 
 Migrates the database it is given, creates a user, warms up with 200 inquiries, then times
 --tickets more, each with a new phone and Idempotency-Key (as bench/tickets_bench.py's
-intake sends them). PostgreSQL's CPU is read from /proc for the connection's backend, so
+intake sends them), then --replays requests that repeat one of those keys. PostgreSQL's CPU is read from /proc for the connection's backend, so
 run it on the machine that runs the database. Results: docs/benchmarks.md (service desk).
 """
 
@@ -35,6 +35,7 @@ def backend_cpu_s(connection) -> float | None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--tickets", type=int, default=2000)
+    p.add_argument("--replays", type=int, default=1000, help="Requests repeating an earlier key (a client's retry).")
     args = p.parse_args()
 
     import django
@@ -66,6 +67,13 @@ def main() -> None:
     if server is not None:
         line += f", PostgreSQL CPU {(server - server0) * per:.2f} ms"
     print(line)
+    cpu0 = time.process_time()
+    for i in range(args.replays):  # each answers the ticket an earlier request with its key created
+        _ticket, created = ticket_create(by=user, via=ReplyVia.API, idempotency_key=f"bench-{batch}-{i % args.tickets}",
+                                         data={"kind": "inquiry", "channel": "api", "title": "咨询电费"})
+        assert not created
+    if args.replays:
+        print(f"{connection.vendor}: per replayed key, Python CPU {(time.process_time() - cpu0) * 1000 / args.replays:.2f} ms")
 
 
 if __name__ == "__main__":
