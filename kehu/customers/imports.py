@@ -133,15 +133,42 @@ def _unusable(message: str) -> InvalidInput:
     return InvalidInput(message, field="file")
 
 
-def _read_sheet(path: Path) -> list[list[Any]]:
+class _Table:
+    """A file's rows as raw cells: a list (CSV), or a spreadsheet's first sheet whose rows
+    become Python objects only as they are read.
+
+    Converting a sheet of 100,000 rows costs ~0.5 s. Read row by row, that cost falls on
+    the process that validates them (see _parse_in_child), not on the one that writes.
+    """
+
+    def __init__(self, rows: list[list[Any]] | None = None, sheet: Any = None) -> None:
+        self._rows, self._sheet = rows, sheet
+        # iter_rows starts at the first row (row numbers are the spreadsheet's) but leaves
+        # out empty columns on the left, from the headers as from the data.
+        start = sheet.start if sheet is not None else None
+        self._length = len(rows) if rows is not None else (start[0] + sheet.height if start else 0)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def rows(self, begin: int = 0) -> Iterator[list[Any]]:
+        """The rows from index `begin` on."""
+        if self._rows is not None:
+            return iter(self._rows[begin:]) if begin else iter(self._rows)
+        return islice(self._sheet.iter_rows(), begin, None)
+
+    def head(self, count: int) -> list[list[Any]]:
+        return list(islice(self.rows(), count))
+
+
+def _read_sheet(path: Path) -> _Table:
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        return _Table(sheet=CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0))
     except (CalamineError, OSError, ValueError) as exc:
         raise _unusable(_("The file cannot be read as a spreadsheet: %(error)s") % {"error": exc}) from exc
 
 
-def _read_csv(path: Path) -> list[list[str]]:
+def _read_csv(path: Path) -> _Table:
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -156,11 +183,15 @@ def _read_csv(path: Path) -> list[list[str]]:
     except csv.Error as exc:
         raise _unusable(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
     # Undo the apostrophe our CSV export puts before =, +, - and @ (formula injection).
-    return [[c[1:] if c[:1] == "'" and c[1:2] in "=+-@" and len(c) > 1 else c for c in row] for row in rows]
+    return _Table(rows=[[c[1:] if c[:1] == "'" and c[1:2] in "=+-@" and len(c) > 1 else c for c in row] for row in rows])
 
 
 def read_table(path: Path, file_name: str = "") -> list[list[Any]]:
     """The first sheet of a spreadsheet, or the rows of a CSV file, as raw cells."""
+    return list(_open_table(path, file_name).rows())
+
+
+def _open_table(path: Path, file_name: str = "") -> _Table:
     if not path.is_file():
         raise _unusable(_("File not found: %(path)s") % {"path": path})
     suffix = (path.suffix or Path(file_name).suffix).lower()
@@ -180,7 +211,8 @@ def read_table(path: Path, file_name: str = "") -> list[list[Any]]:
 # tuples: they cross from the validating process in bulk, see _ParsedInChild):
 # (row number, keys (see _keys), customer values in _CUSTOMER_KEYS order, contact values
 # in _CONTACT_KEYS order or None, tags).
-_Row = tuple[int, list[tuple[tuple[str, str], str]], tuple[Any, ...], tuple[Any, ...] | None, list[str]]
+_Key = tuple[tuple[str, str], str, str]
+_Row = tuple[int, list[_Key], tuple[Any, ...], tuple[Any, ...] | None, list[str]]
 NUMBER, KEYS, CUSTOMER, CONTACT, TAGS = range(5)
 # The fields the cleaners give for a valid customer and contact, in a fixed order.
 _CUSTOMER_KEYS: tuple[str, ...] = tuple(fast_clean_customer({"name": "-"}) or ())
@@ -210,10 +242,9 @@ class _Report:
             self.add(number, self.header_of(name), value, reason)
         self.rejected.append((cells, "；".join(errors.values())))
 
-    def duplicate(self, number: int, cells: list[str], name: str, reason: str) -> None:
+    def duplicate(self, number: int, name: str, value: str, reason: str) -> None:
         self.duplicate_rows += 1
-        index = self.columns[name]
-        self.add(number, self.headers[index], cells[index], reason)
+        self.add(number, self.headers[self.columns[name]], value, reason)
 
 
 def _map_columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -232,9 +263,9 @@ def _map_columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     return columns, unknown
 
 
-def _find_header(table: list[list[Any]]) -> int:
+def _find_header(head: list[list[Any]]) -> int:
     """Index of the header row: the first row (of the first few) naming a name column."""
-    for index, cells in enumerate(table[:HEADER_SEARCH_ROWS]):
+    for index, cells in enumerate(head[:HEADER_SEARCH_ROWS]):
         if any(_BY_HEADER.get(_fold(_text(c))) == "name" for c in cells):
             return index
     raise _unusable(
@@ -248,15 +279,6 @@ def _find_header(table: list[list[Any]]) -> int:
 
 def _split_tags(text: str) -> list[str]:
     return list(dict.fromkeys(t.strip()[:40] for t in _TAG_SPLIT.split(text) if t.strip()))
-
-
-def _cells(raw: list[Any]) -> list[str]:
-    """A row's cells as text, as the report shows them."""
-    cells = [c if type(c) is str else _text(c) for c in raw]
-    joined = "".join(cells)
-    if "\x00" in joined:  # PostgreSQL refuses NUL in text
-        cells = [c.replace("\x00", "") for c in cells]
-    return cells
 
 
 def _parse(number: int, cells: list[str], report: _Report, values_of: _Values) -> _Row | None:
@@ -273,16 +295,19 @@ def _parse(number: int, cells: list[str], report: _Report, values_of: _Values) -
     if errors:
         report.error(number, cells, errors)
         return None
-    return _row(number, customer, contact, values.get("tags"), values_of)
+    return _row(number, values, customer, contact, values_of)
 
 
 def _row(
-    number: int, customer: dict[str, Any], contact: dict[str, Any] | None, tags: str | None, values_of: _Values,
+    number: int, values: dict[str, str], customer: dict[str, Any], contact: dict[str, Any] | None,
+    values_of: _Values,
 ) -> _Row:
+    """A valid row as the duplicate check and the inserts take it; `values` are its cells by field."""
     if not customer["source"]:
         customer["source"] = "import"
+    tags = values.get("tags")
     return (
-        number, _keys(customer, contact), values_of.customer(customer),
+        number, _keys(customer, contact, values), values_of.customer(customer),
         values_of.contact(contact) if contact else None, _split_tags(tags) if tags else [],
     )
 
@@ -319,9 +344,9 @@ def _values_getter(model: type[models.Model], attnames: tuple[str, ...]) -> Any:
 
 
 def _parse_rows(
-    table: list[list[Any]], begin: int, end: int, report: _Report, values_of: _Values, parsed: list[_Row],
+    table: list[list[Any]], begin: int, report: _Report, values_of: _Values, parsed: list[_Row],
 ) -> int:
-    """Validate table[begin:end] into `parsed`; how many rows were not blank.
+    """Validate `table`, the rows from index `begin` on, into `parsed`; how many were not blank.
 
     The hot loop of an import. A row goes through the fast cleaners first, which give
     the shared cleaners' result for a valid row; any row they do not accept is parsed
@@ -334,8 +359,8 @@ def _parse_rows(
     pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: (cells[indexes[0]],))
     contact_fields = tuple((f, CONTACT_COLUMNS[f]) for f in CONTACT_COLUMNS if f in columns)
     total = 0
-    for index in range(begin, end):
-        cells = [c if type(c) is str else _text(c) for c in table[index]]
+    for index, raw in enumerate(table, begin):
+        cells = [c if type(c) is str else _text(c) for c in raw]
         joined = "".join(cells)
         if not joined or joined.isspace():
             continue
@@ -360,7 +385,7 @@ def _parse_rows(
             if row is not None:
                 parsed.append(row)
             continue
-        parsed.append(_row(index + 1, customer, contact, values.get("tags"), values_of))
+        parsed.append(_row(index + 1, values, customer, contact, values_of))
     return total
 
 
@@ -372,19 +397,20 @@ def _chunks(items: list[str], size: int = CHUNK) -> Iterator[list[str]]:
         yield items[start:start + size]
 
 
-def _keys(customer: dict[str, Any], contact: dict[str, Any] | None) -> list[tuple[tuple[str, str], str]]:
-    """((kind of key, value), column field) in the order find_duplicate checks them."""
+def _keys(customer: dict[str, Any], contact: dict[str, Any] | None, cells: dict[str, str]) -> list[_Key]:
+    """((kind of key, value), column field, the cell as written) in the order
+    find_duplicate checks them; the cell is what the report shows of a duplicate."""
     c = customer
     keys = []
     if c["credit_code"]:
-        keys.append((("credit_code", c["credit_code"]), "credit_code"))
+        keys.append((("credit_code", c["credit_code"]), "credit_code", cells["credit_code"]))
     if c["phone_norm"]:
-        keys.append((("phone", c["phone_norm"]), "phone"))
+        keys.append((("phone", c["phone_norm"]), "phone", cells["phone"]))
     if contact and contact.get("mobile_norm"):
-        keys.append((("phone", contact["mobile_norm"]), "contact_mobile"))
+        keys.append((("phone", contact["mobile_norm"]), "contact_mobile", cells["contact_mobile"]))
     # Two people may share a name; only companies are told apart by it.
     if c["kind"] == "company":
-        keys.append((("name", c["name_norm"]), "name"))
+        keys.append((("name", c["name_norm"]), "name", cells["name"]))
     return keys
 
 
@@ -392,7 +418,7 @@ def _wanted(rows: list[_Row]) -> dict[str, list[str]]:
     """The values to look up, by kind of key."""
     wanted: dict[str, dict[str, None]] = {"credit_code": {}, "phone": {}, "name": {}}
     for row in rows:
-        for (kind, value), _column in row[KEYS]:
+        for (kind, value), _column, _cell in row[KEYS]:
             wanted[kind][value] = None
     return {kind: list(values) for kind, values in wanted.items()}
 
@@ -519,18 +545,17 @@ def _key_label(kind: str) -> str:
 
 
 def _collision(
-    keys: list[tuple[tuple[str, str], str]], existing: dict[tuple[str, str], tuple[int, str]],
-    seen: dict[tuple[str, str], int],
-) -> tuple[str, str] | None:
-    """(column field, reason) of the first key already taken, in the database or the file."""
-    for key, column in keys:
+    keys: list[_Key], existing: dict[tuple[str, str], tuple[int, str]], seen: dict[tuple[str, str], int],
+) -> tuple[str, str, str] | None:
+    """(column field, cell, reason) of the first key already taken, in the database or the file."""
+    for key, column, cell in keys:
         if key in existing:
             pk, name = existing[key]
-            return column, _("A customer with the same %(field)s already exists: “%(name)s” (#%(id)d).") % {
+            return column, cell, _("A customer with the same %(field)s already exists: “%(name)s” (#%(id)d).") % {
                 "field": _key_label(key[0]), "name": name, "id": pk,
             }
         if key in seen:
-            return column, _("Same %(field)s as row %(row)d of this file.") % {
+            return column, cell, _("Same %(field)s as row %(row)d of this file.") % {
                 "field": _key_label(key[0]), "row": seen[key],
             }
     return None
@@ -538,26 +563,25 @@ def _collision(
 
 def _drop_duplicates(
     rows: list[_Row], wanted: dict[str, list[str]], report: _Report, seen: dict[tuple[str, str], int],
-    own: set[int], table: list[list[Any]], sqls: dict[tuple[str, str], str] | None = None,
+    own: set[int], sqls: dict[tuple[str, str], str] | None = None,
 ) -> list[_Row]:
     """The rows that collide with nobody, in the database or earlier in the file.
 
     `wanted` holds the rows' keys by kind (_wanted), `seen` the keys of the rows of the
     file kept so far, `own` the ids of the customers the import created so far (rows
-    come chunk by chunk); `table` gives the cells of a duplicate for the report.
+    come chunk by chunk).
     """
     existing = _existing(wanted, own, sqls)
     fresh = []
     for row in rows:
         keys = row[KEYS]
-        for key, _column in keys:
+        for key, _column, _cell in keys:
             if key in existing or key in seen:
-                number = row[NUMBER]
-                report.duplicate(number, _cells(table[number - 1]), *_collision(keys, existing, seen))
+                report.duplicate(row[NUMBER], *_collision(keys, existing, seen))
                 break
         else:
             number = row[NUMBER]
-            for key, _column in keys:
+            for key, _column, _cell in keys:
                 seen.setdefault(key, number)
             fresh.append(row)
     return fresh
@@ -777,24 +801,27 @@ _gc_was_enabled = [True]
 _Chunk = tuple[int, list[_Row], dict[str, list[str]], list[dict[str, Any]], list[tuple[list[str], str]], int]
 
 
-def _parse_here(table: list[list[Any]], first: int, report: _Report, values_of: _Values) -> Iterator[_Chunk]:
+def _parse_here(table: _Table, first: int, report: _Report, values_of: _Values) -> Iterator[_Chunk]:
     """Validate the rows chunk by chunk in this process."""
-    for begin in range(first, len(table), PIPELINE_ROWS):
+    source = table.rows(first)
+    begin = first
+    while chunk := list(islice(source, PIPELINE_ROWS)):
         problems, rejected, error_rows = len(report.problems), len(report.rejected), report.error_rows
         rows: list[_Row] = []
-        total = _parse_rows(table, begin, min(begin + PIPELINE_ROWS, len(table)), report, values_of, rows)
+        total = _parse_rows(chunk, begin, report, values_of, rows)
+        begin += len(chunk)
         yield (
             total, rows, _wanted(rows),
             report.problems[problems:], report.rejected[rejected:], report.error_rows - error_rows,
         )
 
 
-def _parse_in_child(table: list[list[Any]], first: int, report: _Report, values_of: _Values) -> Iterator[_Chunk]:
+def _parse_in_child(table: _Table, first: int, report: _Report, values_of: _Values) -> Iterator[_Chunk]:
     """Validate the rows in a forked process, chunk by chunk, while this one writes.
 
     Validation is pure Python and per row; the duplicate lookups and inserts need this
-    process (its transaction). A forked child shares the table without copying it and
-    sends each chunk back pickled (plain tuples, ~2.5 µs a row to load), so on two
+    process (its transaction). A forked child shares the table without copying it, makes
+    its rows Python objects (_Table) and sends each chunk back pickled (plain tuples, ~2.5 µs a row to load), so on two
     cores the validation of a chunk overlaps the writing of the one before. (A thread
     would not: the writing needs the GIL as much as the validation does.) A thread of
     this process drains the pipe as the chunks come, so the child never waits for the
@@ -877,9 +904,10 @@ def import_customers(
     """
     path = Path(path)
     file_name = file_name or path.name
-    table = read_table(path, file_name)
-    start = _find_header(table)
-    headers = [_text(c).replace("\x00", "") for c in table[start]]
+    table = _open_table(path, file_name)
+    head = table.head(HEADER_SEARCH_ROWS)
+    start = _find_header(head)
+    headers = [_text(c).replace("\x00", "") for c in head[start]]
     columns, unknown = _map_columns(headers)
     report = _Report(headers=headers, columns=columns)
     for title in unknown:
@@ -907,7 +935,7 @@ def import_customers(
                     report.problems.extend(problems)
                     report.rejected.extend(rejected)
                     report.error_rows += error_rows
-                    fresh = _drop_duplicates(rows, wanted, report, seen, own, table, sqls)
+                    fresh = _drop_duplicates(rows, wanted, report, seen, own, sqls)
                     created += len(fresh)
                     if dry_run or not fresh:
                         continue

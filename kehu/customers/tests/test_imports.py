@@ -292,6 +292,23 @@ def test_blank_rows_are_skipped_and_numbering_follows_the_sheet(bob, tmp_path):
     assert job.total_rows == 2 and [p["row"] for p in job.problems] == [4, 4]
 
 
+def test_a_table_placed_away_from_a1_keeps_the_sheets_rows_and_columns(bob, tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet["C3"], sheet["D3"], sheet["E3"] = "客户名称", "电话", "客户等级"
+    sheet["C4"], sheet["D4"] = "甲公司", "13800000001"
+    sheet["C6"], sheet["E6"] = "乙公司", "超级VIP"
+    sheet["C7"], sheet["D7"] = "丙公司", "13800000001"
+    path = tmp_path / "c.xlsx"
+    book.save(path)
+
+    job = import_customers(path=path, by=bob)
+
+    assert (job.total_rows, job.created_count, job.error_count, job.duplicate_count) == (3, 1, 1, 1)
+    assert problems_by_row(job) == {6: [("客户等级", "超级VIP")], 7: [("电话", "13800000001")]}
+    assert Customer.objects.get().phone == "13800000001"
+
+
 def test_the_error_file_lists_the_problems(bob, tmp_path, media):
     path = write_csv(tmp_path / "c.csv", [["甲公司", "", "12345"], ["=HYPERLINK(1)", "", "bad"]])
 
