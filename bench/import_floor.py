@@ -49,9 +49,9 @@ def prepare(cursor, rows: int) -> tuple[int, int]:
                    [rows])
     # One more character keeps each key beside the one it copies, as a new customer's would.
     cursor.execute(
-        f"UPDATE floor_customer SET id = id + %s, name_norm = name_norm || '~', phone_norm = "
-        f"CASE WHEN phone_norm = '' THEN '' ELSE phone_norm || '9' END, credit_code = "
-        f"CASE WHEN credit_code = '' THEN '' ELSE substr(credit_code, 2) || 'Z' END", [shift],
+        "UPDATE floor_customer SET id = id + %s, name_norm = name_norm || '~', phone_norm = "
+        "CASE WHEN phone_norm = '' THEN '' ELSE phone_norm || '9' END, credit_code = "
+        "CASE WHEN credit_code = '' THEN '' ELSE substr(credit_code, 2) || 'Z' END", [shift],
     )
     cursor.execute(
         f"CREATE TEMPORARY TABLE floor_contact AS SELECT k.* FROM {CONTACTS} AS k "
@@ -60,8 +60,8 @@ def prepare(cursor, rows: int) -> tuple[int, int]:
     cursor.execute(f"SELECT max(id) FROM {CONTACTS}")
     contact_shift = (cursor.fetchone()[0] or 0) + 1_000_000
     cursor.execute(
-        f"UPDATE floor_contact SET id = id + %s, customer_id = customer_id + %s, mobile_norm = "
-        f"CASE WHEN mobile_norm = '' THEN '' ELSE mobile_norm || '9' END", [contact_shift, shift],
+        "UPDATE floor_contact SET id = id + %s, customer_id = customer_id + %s, mobile_norm = "
+        "CASE WHEN mobile_norm = '' THEN '' ELSE mobile_norm || '9' END", [contact_shift, shift],
     )
     cursor.execute("SELECT count(*) FROM floor_customer")
     customers = cursor.fetchone()[0]
@@ -92,12 +92,12 @@ def main() -> None:
         try:
             with transaction.atomic():
                 steps.append((f"{customers:,} customers", timed(
-                    cursor, f"INSERT INTO {CUSTOMERS} SELECT * FROM floor_customer")))
+                    cursor, f"INSERT INTO {CUSTOMERS} SELECT * FROM floor_customer ORDER BY id")))
                 steps.append((f"{contacts:,} contacts", timed(
-                    cursor, f"INSERT INTO {CONTACTS} SELECT * FROM floor_contact")))
+                    cursor, f"INSERT INTO {CONTACTS} SELECT * FROM floor_contact ORDER BY id")))
                 steps.append((f"{customers:,} history entries", timed(
                     cursor, f"INSERT INTO {AUDIT} ({', '.join(audit_columns)}) SELECT "
-                    f"{', '.join(audit_values[c] for c in audit_columns)} FROM floor_customer AS c")))
+                    f"{', '.join(audit_values[c] for c in audit_columns)} FROM floor_customer AS c ORDER BY c.id")))
                 if connection.vendor == "postgresql":
                     steps.append(("foreign-key checks", timed(cursor, "SET CONSTRAINTS ALL IMMEDIATE")))
                 raise _RollBack

@@ -40,6 +40,13 @@ DIGIT_NAME_CANDIDATES = 1000
 SORTABLE = {"name", "-name", "created_at", "-created_at", "last_followup_at", "-last_followup_at", "id", "-id"}
 
 
+def _next_digits(digits: str) -> str | None:
+    """The least string of digits after every one that starts with `digits` ("1389" → "139"),
+    or None when there is none ("999")."""
+    kept = digits.rstrip("9")
+    return kept[:-1] + str(int(kept[-1]) + 1) if kept else None
+
+
 class CustomerQuerySet(models.QuerySet):
     def alive(self) -> CustomerQuerySet:
         return self.filter(deleted_at__isnull=True)
@@ -101,11 +108,15 @@ class CustomerQuerySet(models.QuerySet):
             parts.append(f"SELECT {key} FROM {table} WHERE {tail} = %s AND {whole} = %s")
             params += [digits[-PHONE_ENDING_DIGITS:], digits]
             if len(digits) >= PHONE_PREFIX_FROM:
-                # SQLite compares text bytewise, so ':' (after '9') closes the range; on
-                # PostgreSQL LIKE uses the column's pattern index, whatever the collation.
+                # A range of the column's index. SQLite compares text bytewise, so ':' (after
+                # '9') closes it. PostgreSQL compares by the database's collation, which orders
+                # strings of digits as numbers' digits in every locale, so the next prefix
+                # closes it; LIKE keeps the answer exact even so.
                 if vendor == "postgresql":
-                    parts.append(f"SELECT {key} FROM {table} WHERE {column} LIKE %s")
-                    params.append(digits + "%")
+                    above = _next_digits(digits)
+                    parts.append(f"SELECT {key} FROM {table} WHERE {column} >= %s"
+                                 + (f" AND {column} < %s" if above else "") + f" AND {column} LIKE %s")
+                    params += [digits, *([above] if above else []), digits + "%"]
                 else:
                     parts.append(f"SELECT {key} FROM {table} WHERE {column} >= %s AND {column} < %s")
                     params += [digits, digits + ":"]

@@ -5,6 +5,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from kehu.customers.models import Contact, Customer
+from kehu.customers.querysets import _next_digits
 from kehu.customers.services import contact_create, customer_create, customer_delete
 
 
@@ -53,6 +54,19 @@ def test_the_start_of_a_number_is_found_from_seven_digits(phones):
     assert names(Customer.objects.search("1381")) == []
 
 
+def test_a_beginning_that_ends_in_nines_finds_its_numbers_and_no_others(root, phones):
+    customer_create(by=root, data={"name": "九号公司", "phone": "13999991234"})
+    customer_create(by=root, data={"name": "下一号公司", "phone": "14000001234"})
+
+    assert names(Customer.objects.search("1399999")) == ["九号公司"]
+    assert names(Customer.objects.search("13999991234")) == ["九号公司"]
+
+
+@pytest.mark.parametrize(("digits", "after"), [("1381234", "1381235"), ("1389999", "139"), ("9999999", None)])
+def test_the_range_of_a_beginning_closes_at_the_next_one(digits, after):
+    assert _next_digits(digits) == after
+
+
 def test_customers_in_the_recycle_bin_are_not_found(root, phones):
     customer_delete(customer=phones["ends"], by=root)
     assert "宁波兴德商贸有限公司" not in names(Customer.objects.alive().search("5678"))
@@ -82,9 +96,22 @@ def test_the_ending_is_looked_up_through_its_indexes(phones):
     assert "Seq Scan" not in plan
 
 
-def _fragment_statement() -> str:
+def test_the_beginning_is_looked_up_through_the_phone_indexes(phones):
+    """No pattern index on PostgreSQL: the range must use the plain ones."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        explain = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+        cursor.execute(explain + _fragment_statement("1381234"))
+        plan = "\n".join(str(row) for row in cursor.fetchall())
+    for index in ("customer_phone_norm", "contact_mobile_norm", "contact_phone_norm"):
+        assert index in plan, plan
+    assert "Seq Scan" not in plan and "SCAN customers_" not in plan, plan
+
+
+def _fragment_statement(digits: str = "45678") -> str:
     """The statement phone_fragment_matches runs, with its values written in."""
     with CaptureQueriesContext(connection) as captured:
-        Customer.objects.phone_fragment_matches("45678")
+        Customer.objects.phone_fragment_matches(digits)
     (query,) = captured.captured_queries
     return query["sql"]
