@@ -208,7 +208,7 @@ def _open_table(path: Path, file_name: str = "") -> _Table:
 
 
 # A valid row, as the validation hands it to the duplicate check and the inserts (plain
-# tuples: they cross from the validating process in bulk, see _ParsedInChild):
+# tuples: they cross from the validating process in bulk, see _parse_in_child):
 # (row number, keys (see _keys), customer values in _CUSTOMER_KEYS order, contact values
 # in _CONTACT_KEYS order or None, tags).
 _Key = tuple[tuple[str, str], str, str]
