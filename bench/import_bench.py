@@ -15,6 +15,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import random
 import secrets
 import sys
 import tempfile
@@ -41,14 +42,20 @@ PROVINCES = [("广东", "深圳"), ("浙江", "杭州"), ("北京", "北京"), (
 TIERS = ["大客户", "优质", "一般", "边缘", ""]
 
 
-def make_file(path: Path, rows: int) -> None:
-    """Unique names, phones and credit codes; a run tag keeps reruns from colliding."""
+def make_file(path: Path, rows: int, spread: bool = False) -> None:
+    """Unique names, phones and credit codes; a run tag keeps reruns from colliding.
+
+    By default the keys are numbered, so each index takes them in one place (a B-tree's
+    best case); with `spread` they are random, so they land all over the indexes as new
+    customers' phones and codes do (some may then already exist: reported as duplicates).
+    """
     run = secrets.randbelow(10**6)
+    numbers = random.Random(run).sample(range(10**12), rows) if spread else None
     book = Workbook(write_only=True)
     sheet = book.create_sheet("客户")
     sheet.append(HEADERS)
     for i in range(rows):
-        n = run * 10**6 + i  # < 10**12
+        n = numbers[i] if numbers else run * 10**6 + i  # < 10**12
         province, city = PROVINCES[i % len(PROVINCES)]
         code = credit_code_with_check(f"91{n:012d}{i % 1000:03d}")
         sheet.append([
@@ -63,6 +70,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--spread", action="store_true",
+                        help="Random keys instead of numbered ones (see make_file).")
     parser.add_argument("--file", type=Path, default=None,
                         help="Import this .xlsx, writing it first when missing (reuse it against fresh "
                              "copies of one database; its rows are new only once per database).")
@@ -74,7 +83,7 @@ def main() -> None:
         path = args.file or Path(tmp) / "bench.xlsx"
         started = time.perf_counter()
         if not path.exists():
-            make_file(path, args.rows)
+            make_file(path, args.rows, args.spread)
         print(f"{path}: {time.perf_counter() - started:.1f} s to write; "
               f"database holds {Customer.objects.count()} customers; "
               f"load average {os.getloadavg()[0]:.2f} before")
