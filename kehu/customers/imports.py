@@ -344,9 +344,9 @@ def _values_getter(model: type[models.Model], attnames: tuple[str, ...]) -> Any:
 
 
 def _parse_rows(
-    table: list[list[Any]], begin: int, report: _Report, values_of: _Values, parsed: list[_Row],
+    chunk: list[list[Any]], begin: int, report: _Report, values_of: _Values, parsed: list[_Row],
 ) -> int:
-    """Validate `table`, the rows from index `begin` on, into `parsed`; how many were not blank.
+    """Validate `chunk`, the rows from index `begin` on, into `parsed`; how many were not blank.
 
     The hot loop of an import. A row goes through the fast cleaners first, which give
     the shared cleaners' result for a valid row; any row they do not accept is parsed
@@ -359,7 +359,7 @@ def _parse_rows(
     pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: (cells[indexes[0]],))
     contact_fields = tuple((f, CONTACT_COLUMNS[f]) for f in CONTACT_COLUMNS if f in columns)
     total = 0
-    for index, raw in enumerate(table, begin):
+    for index, raw in enumerate(chunk, begin):
         cells = [c if type(c) is str else _text(c) for c in raw]
         joined = "".join(cells)
         if not joined or joined.isspace():
@@ -821,8 +821,8 @@ def _parse_in_child(table: _Table, first: int, report: _Report, values_of: _Valu
 
     Validation is pure Python and per row; the duplicate lookups and inserts need this
     process (its transaction). A forked child shares the table without copying it, makes
-    its rows Python objects (_Table) and sends each chunk back pickled (plain tuples, ~2.5 µs a row to load), so on two
-    cores the validation of a chunk overlaps the writing of the one before. (A thread
+    its rows Python objects (_Table) and sends each chunk back pickled (plain tuples,
+    ~2.5 µs a row to load), so on two cores the validation of a chunk overlaps the writing of the one before. (A thread
     would not: the writing needs the GIL as much as the validation does.) A thread of
     this process drains the pipe as the chunks come, so the child never waits for the
     writing. The child touches neither the database connection nor anything else of
