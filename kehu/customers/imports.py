@@ -454,7 +454,7 @@ _LOOKUPS = (
 def _lookup_sql(cursor: Any, model: type[models.Model], column: str, name_lookup: bool) -> str:
     """SELECT value, customer id, name, deleted_at[, kind] of the rows holding the values.
 
-    The values come as one parameter (a JSON array on SQLite, a text[] on PostgreSQL). They
+    The values come as one parameter, a JSON array (see _lookups). They
     drive the join, one probe of the column's index each; on SQLite the index is named with
     INDEXED BY: statistics of a column that is mostly empty (contacts' phone_norm, the
     credit code) make the planner scan the table instead, once per value. Without such
@@ -473,7 +473,7 @@ def _lookup_sql(cursor: Any, model: type[models.Model], column: str, name_lookup
         # many empty credit codes and landline numbers, sort every customer for a merge join
         # (1.2 s a chunk at a million). OFFSET 0 keeps the subquery from being merged back.
         return (
-            f"SELECT j.value, m.* FROM unnest(%s::text[]) AS j(value) CROSS JOIN LATERAL "
+            f"SELECT j.value, m.* FROM json_array_elements_text(%s::json) AS j(value) CROSS JOIN LATERAL "
             f"(SELECT c.id, c.name, c.deleted_at{extra} FROM {table} AS {alias}{join_customer} "
             f"WHERE {alias}.{quote(column)} = j.value OFFSET 0) AS m"
         )
@@ -505,21 +505,25 @@ def _sqlite_index(cursor: Any, table: str, column: str) -> str | None:
 def _lookups(wanted: dict[str, list[str]], sqls: dict[tuple[str, str], str]) -> Iterator[tuple[Any, ...]]:
     """(kind, value, id, name, deleted_at[, kind of customer]) of every customer holding a wanted value.
 
-    `sqls` keeps the statements from chunk to chunk of one import.
+    `sqls` keeps the statements from chunk to chunk of one import. The values go as JSON
+    arrays on both databases, each made once for all the lookups of its kind: psycopg
+    took 31 ms to send 20,000 values as a text[], json.dumps 2 ms (about 1 s of an
+    import of 100,000 rows on PostgreSQL).
     """
     if connection.vendor not in ("sqlite", "postgresql"):
         yield from _orm_lookups(wanted)
         return
+    arrays = {kind: [json.dumps(chunk, ensure_ascii=False) for chunk in _chunks(values, LOOKUP_CHUNK)]
+              for kind, values in wanted.items()}
     with connection.cursor() as cursor:
         for kind, model, column in _LOOKUPS:
-            values = wanted[kind]
-            if not values:
+            if not arrays[kind]:
                 continue
             key = (model._meta.db_table, column)
             if key not in sqls:
                 sqls[key] = _lookup_sql(cursor, model, column, kind == "name")
-            for chunk in _chunks(values, LOOKUP_CHUNK):
-                cursor.execute(sqls[key], [json.dumps(chunk, ensure_ascii=False) if connection.vendor == "sqlite" else chunk])
+            for array in arrays[kind]:
+                cursor.execute(sqls[key], [array])
                 for row in cursor.fetchall():
                     yield (kind, *row)
 
