@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--spread", action="store_true",
-                        help="Random keys instead of numbered ones (see make_file).")
+                        help="Random keys instead of numbered ones (see make_file), when the file is written.")
     parser.add_argument("--file", type=Path, default=None,
                         help="Import this .xlsx, writing it first when missing (reuse it against fresh "
                              "copies of one database; its rows are new only once per database).")

@@ -153,9 +153,7 @@ class _Table:
 
     def rows(self, begin: int = 0) -> Iterator[list[Any]]:
         """The rows from index `begin` on."""
-        if self._rows is not None:
-            return iter(self._rows[begin:]) if begin else iter(self._rows)
-        return islice(self._sheet.iter_rows(), begin, None)
+        return islice(self._rows if self._rows is not None else self._sheet.iter_rows(), begin, None)
 
     def head(self, count: int) -> list[list[Any]]:
         return list(islice(self.rows(), count))

@@ -108,18 +108,14 @@ class CustomerQuerySet(models.QuerySet):
             parts.append(f"SELECT {key} FROM {table} WHERE {tail} = %s AND {whole} = %s")
             params += [digits[-PHONE_ENDING_DIGITS:], digits]
             if len(digits) >= PHONE_PREFIX_FROM:
-                # A range of the column's index. SQLite compares text bytewise, so ':' (after
-                # '9') closes it. PostgreSQL compares by the database's collation, which orders
-                # strings of digits as numbers' digits in every locale, so the next prefix
-                # closes it; LIKE keeps the answer exact even so.
-                if vendor == "postgresql":
-                    above = _next_digits(digits)
-                    parts.append(f"SELECT {key} FROM {table} WHERE {column} >= %s"
-                                 + (f" AND {column} < %s" if above else "") + f" AND {column} LIKE %s")
-                    params += [digits, *([above] if above else []), digits + "%"]
-                else:
-                    parts.append(f"SELECT {key} FROM {table} WHERE {column} >= %s AND {column} < %s")
-                    params += [digits, digits + ":"]
+                # A range of the column's plain index, closed by the next prefix: strings of
+                # digits sort as digits bytewise (SQLite) and in every collation (PostgreSQL),
+                # where LIKE keeps the answer exact even so.
+                above = _next_digits(digits)
+                parts.append(f"SELECT {key} FROM {table} WHERE {column} >= %s"
+                             + (f" AND {column} < %s" if above else "")
+                             + (f" AND {column} LIKE %s" if vendor == "postgresql" else ""))
+                params += [digits, *([above] if above else []), *([digits + "%"] if vendor == "postgresql" else [])]
         with connections[self.db].cursor() as cursor:
             cursor.execute(
                 f"SELECT id FROM ({' UNION '.join(parts)}) AS hits ORDER BY id DESC LIMIT %s", [*params, limit]
